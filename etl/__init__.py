@@ -1,0 +1,1 @@
+"""Khmer meeting reports (txt/html/jsonl/csv) -> structured meeting records -> DuckDB."""

@@ -1,0 +1,156 @@
+-- Warehouse DDL: the one place the schema is written down. English snake_case names; Khmer lives in values.
+-- Built fresh into a new file on every ingest and published by atomic rename (see etl/ingest.py).
+
+-- One row per source document (an article file, or one row of a jsonl/csv export).
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id        VARCHAR PRIMARY KEY,      -- sha256 of the document text, 16 hex chars
+    source        VARCHAR NOT NULL,         -- path, or path#row for rows of exports
+    url           VARCHAR,
+    title         VARCHAR,
+    published     DATE,
+    file_hash     VARCHAR,                  -- hash of the file bytes, for skipping unchanged files
+    ingested_at   TIMESTAMP NOT NULL,
+    status        VARCHAR NOT NULL,         -- 'meeting' | 'not_meeting'
+    text          VARCHAR NOT NULL,         -- text as read (page chrome removed); evidence offsets point here
+    text_norm     VARCHAR NOT NULL          -- normalised text for search (no ZWSP, Arabic digits, folded spellings)
+);
+
+-- One row per meeting. Several documents about the same meeting are merged into one row.
+CREATE TABLE IF NOT EXISTS meetings (
+    meeting_id          VARCHAR PRIMARY KEY,  -- stable: derived from the first document that reported it
+    title               VARCHAR,
+    meeting_date        DATE,
+    date_year_inferred  BOOLEAN NOT NULL DEFAULT FALSE,
+    date_text           VARCHAR,
+    date_precision      VARCHAR NOT NULL,     -- 'day' | 'day_month' (no year) | 'none'
+    province            VARCHAR,              -- English name
+    province_code       VARCHAR,              -- KH-1 .. KH-25
+    lead_ministry       VARCHAR,              -- official English name
+    organizer           VARCHAR,
+    chair               VARCHAR,              -- Khmer personal name
+    chair_title         VARCHAR,
+    semester            VARCHAR,              -- YYYY-S1 | YYYY-S2
+    period              VARCHAR,              -- YYYY | YYYY-Qn | YYYY-MM
+    meeting_type        VARCHAR,
+    online              BOOLEAN NOT NULL DEFAULT FALSE,
+    participants        INTEGER,
+    confidence          DOUBLE NOT NULL,
+    n_sources           INTEGER NOT NULL,
+    corrected_fields    VARCHAR[]             -- fields whose value comes from data/corrections.csv
+);
+
+CREATE TABLE IF NOT EXISTS meeting_ministries (
+    meeting_id  VARCHAR NOT NULL,
+    ministry    VARCHAR NOT NULL,             -- official English name (see ministries)
+    is_lead     BOOLEAN NOT NULL,
+    PRIMARY KEY (meeting_id, ministry)
+);
+
+CREATE TABLE IF NOT EXISTS meeting_partners (
+    meeting_id    VARCHAR NOT NULL,
+    partner       VARCHAR NOT NULL,           -- canonical short name (see partners)
+    partner_kind  VARCHAR NOT NULL,           -- 'un_agency' | 'donor' | 'ngo' | 'generic' | 'country' | 'bloc' | 'other'
+    PRIMARY KEY (meeting_id, partner)
+);
+
+CREATE TABLE IF NOT EXISTS meeting_sources (
+    meeting_id  VARCHAR NOT NULL,
+    doc_id      VARCHAR NOT NULL,
+    PRIMARY KEY (meeting_id, doc_id)
+);
+
+-- Where each extracted field came from: offsets into documents.text.
+CREATE TABLE IF NOT EXISTS evidence (
+    doc_id      VARCHAR NOT NULL,
+    field       VARCHAR NOT NULL,
+    snippet     VARCHAR NOT NULL,
+    start_pos   INTEGER NOT NULL,
+    end_pos     INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, field)
+);
+
+-- Corrections from data/corrections.csv as applied in the last ingest.
+CREATE TABLE IF NOT EXISTS corrections (
+    target_id   VARCHAR NOT NULL,             -- meeting_id or doc_id
+    field       VARCHAR NOT NULL,
+    value       VARCHAR,
+    note        VARCHAR,
+    author      VARCHAR,
+    corrected_on DATE,
+    applied     BOOLEAN NOT NULL,             -- false when the target no longer exists
+    meeting_id  VARCHAR                       -- the meeting it was applied to
+);
+
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    run_id            INTEGER PRIMARY KEY,
+    started_at        TIMESTAMP NOT NULL,
+    finished_at       TIMESTAMP,
+    inputs            VARCHAR,                -- the paths given
+    files_seen        INTEGER,
+    files_new         INTEGER,
+    files_changed     INTEGER,
+    files_unchanged   INTEGER,
+    files_rejected    INTEGER,
+    meetings_added    INTEGER,
+    meetings_updated  INTEGER,
+    meetings_merged   INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS rejected_inputs (
+    source      VARCHAR NOT NULL,
+    reason      VARCHAR NOT NULL,
+    file_hash   VARCHAR,
+    run_id      INTEGER,
+    seen_at     TIMESTAMP NOT NULL
+);
+
+-- Dimension tables filled from the gazetteers in etl/data, so pages can show both scripts.
+CREATE TABLE IF NOT EXISTS dim_ministries (
+    ministry  VARCHAR PRIMARY KEY,            -- official English name
+    name_km   VARCHAR NOT NULL,
+    short_en  VARCHAR                         -- e.g. MoH
+);
+
+CREATE TABLE IF NOT EXISTS dim_provinces (
+    province_code  VARCHAR PRIMARY KEY,       -- KH-1 .. KH-25
+    province       VARCHAR NOT NULL,          -- English
+    name_km        VARCHAR NOT NULL,
+    lat            DOUBLE NOT NULL,
+    lon            DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS dim_partners (
+    partner       VARCHAR PRIMARY KEY,
+    partner_kind  VARCHAR NOT NULL,
+    name_km       VARCHAR
+);
+
+-- Meetings with their lists flattened, for tables and exports.
+CREATE OR REPLACE VIEW meetings_flat AS
+SELECT m.*,
+       coalesce((SELECT list(mm.ministry ORDER BY mm.ministry) FROM meeting_ministries mm
+                 WHERE mm.meeting_id = m.meeting_id), []) AS ministries,
+       coalesce((SELECT list(mp.partner ORDER BY mp.partner) FROM meeting_partners mp
+                 WHERE mp.meeting_id = m.meeting_id), []) AS partners,
+       coalesce((SELECT list(ms.doc_id ORDER BY ms.doc_id) FROM meeting_sources ms
+                 WHERE ms.meeting_id = m.meeting_id), []) AS doc_ids
+FROM meetings m;
+
+-- Meetings a person should look at: missing key fields, low confidence, or sources that disagree.
+-- (etl/ingest.py may refine the reasons; the columns stay.)
+CREATE OR REPLACE VIEW review_queue AS
+SELECT meeting_id, title, meeting_date, province, lead_ministry, organizer, confidence, n_sources,
+       concat_ws('; ',
+           CASE WHEN meeting_date IS NULL THEN 'no date' END,
+           CASE WHEN province IS NULL THEN 'no province' END,
+           CASE WHEN lead_ministry IS NULL AND organizer IS NULL THEN 'no organiser' END,
+           CASE WHEN confidence < 0.6 THEN 'low confidence' END) AS reasons
+FROM meetings
+WHERE meeting_date IS NULL OR province IS NULL
+   OR (lead_ministry IS NULL AND organizer IS NULL) OR confidence < 0.6;
+
+-- Facts about the warehouse itself, e.g. ('dataset', 'demo') for the synthetic demo warehouse.
+CREATE TABLE IF NOT EXISTS warehouse_meta (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR
+);
