@@ -1,0 +1,111 @@
+"""Warehouse -> data-quality answers: field coverage, rejected inputs, review queue, document counts, runs."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+# Field -> SQL test that the meeting has it (over meetings alias m). Order = order shown.
+COVERAGE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("meeting_date", "m.meeting_date IS NOT NULL"),
+    ("date_year_stated", "m.meeting_date IS NOT NULL AND NOT m.date_year_inferred"),
+    ("province", "m.province IS NOT NULL"),
+    ("lead_ministry", "m.lead_ministry IS NOT NULL"),
+    ("ministries", "EXISTS (SELECT 1 FROM meeting_ministries x WHERE x.meeting_id = m.meeting_id)"),
+    ("organizer", "m.organizer IS NOT NULL"),
+    ("lead_ministry_or_organizer", "m.lead_ministry IS NOT NULL OR m.organizer IS NOT NULL"),
+    ("chair", "m.chair IS NOT NULL"),
+    ("chair_title", "m.chair_title IS NOT NULL"),
+    ("partners", "EXISTS (SELECT 1 FROM meeting_partners x WHERE x.meeting_id = m.meeting_id)"),
+    ("semester", "m.semester IS NOT NULL"),
+    ("period", "m.period IS NOT NULL"),
+    ("meeting_type", "m.meeting_type IS NOT NULL"),
+    ("participants", "m.participants IS NOT NULL"),
+)
+
+CORRECTIONS_HELP = {
+    "en": """\
+**How to correct a meeting.** Add one line per corrected field to `data/corrections.csv`, then run
+`python -m etl ingest` (or `make run`); the next ingest applies it and this page lists it.
+
+| column | meaning |
+|---|---|
+| `target_id` | the meeting's `meeting_id` (Explorer's last column) or a source `doc_id` |
+| `field` | the field to set, e.g. `province`, `lead_ministry`, `meeting_date`, `chair` |
+| `value` | the correct value (English canonical name for ministries/provinces, ISO date `YYYY-MM-DD`) |
+| `note` | why: what the article says |
+| `author` | who checked it |
+| `corrected_on` | the day of the check, `YYYY-MM-DD` |
+
+Example: `m_3b02897027739fc9,province,Phnom Penh,article says ភ្នំពេញ,sokha,2024-08-01`
+""",
+    "km": """\
+**របៀបកែតម្រូវកិច្ចប្រជុំ។** បន្ថែមមួយបន្ទាត់សម្រាប់វាលនីមួយៗទៅក្នុង `data/corrections.csv`
+(`target_id, field, value, note, author, corrected_on`) រួចដំណើរការ `python -m etl ingest` ម្តងទៀត។
+`target_id` គឺ `meeting_id` (ជួរឈរចុងក្រោយនៃតារាង Explorer) ឬ `doc_id` នៃប្រភព។
+""",
+}
+
+
+def _where(filters) -> tuple[str, list]:
+    """The filter predicate over meetings m; everything when no filters are given."""
+    return filters.where("m") if filters is not None else ("TRUE", [])
+
+
+def field_coverage(con: duckdb.DuckDBPyConnection, filters=None) -> pd.DataFrame:
+    """Per field: how many of the filtered meetings have it, and the share (0..1)."""
+    where, params = _where(filters)
+    counts = ", ".join(f"count(*) FILTER (WHERE {test})" for _, test in COVERAGE_FIELDS)
+    sql = f"SELECT count(*), {counts} FROM meetings m WHERE {where}"  # noqa: S608 - constant SQL, bound values
+    total, *found = con.execute(sql, params).fetchone()
+    return pd.DataFrame({
+        "field": [name for name, _ in COVERAGE_FIELDS],
+        "meetings": found,
+        "total": [total] * len(found),
+        "share": [round(n / total, 4) if total else 0.0 for n in found],
+    })
+
+
+def rejected_inputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Inputs the ingest refused, newest first, with the reason."""
+    return con.execute("""
+        SELECT source, reason, seen_at, run_id FROM rejected_inputs
+        ORDER BY seen_at DESC, source""").df()
+
+
+def review_queue(con: duckdb.DuckDBPyConnection, filters=None) -> pd.DataFrame:
+    """Meetings a person should check (see the review_queue view), within the filters."""
+    where, params = _where(filters)
+    sql = f"""
+        SELECT q.meeting_id, q.title, q.meeting_date, q.province, q.lead_ministry, q.organizer,
+               q.confidence, q.n_sources, q.reasons
+        FROM review_queue q JOIN meetings m ON m.meeting_id = q.meeting_id
+        WHERE {where}
+        ORDER BY q.confidence, q.meeting_date DESC NULLS LAST, q.meeting_id"""  # noqa: S608 - constant SQL, bound values
+    return con.execute(sql, params).df()
+
+
+def document_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Documents per status ('meeting' / 'not_meeting')."""
+    return con.execute("""
+        SELECT status, count(*) AS documents FROM documents GROUP BY status ORDER BY status""").df()
+
+
+def ingest_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
+    """The latest ingest runs with their counts, newest first."""
+    return con.execute("""
+        SELECT run_id, started_at, finished_at, inputs, files_seen, files_new, files_changed,
+               files_unchanged, files_rejected, meetings_added, meetings_updated, meetings_merged
+        FROM ingest_runs ORDER BY started_at DESC LIMIT ?""", [limit]).df()
+
+
+def applied_corrections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every correction from data/corrections.csv as the last ingest applied it (or not)."""
+    return con.execute("""
+        SELECT target_id, field, value, note, author, corrected_on, applied, meeting_id
+        FROM corrections ORDER BY corrected_on DESC NULLS LAST, target_id, field""").df()
+
+
+def corrections_help(lang: str = "en") -> str:
+    """Markdown telling a reviewer how to add a correction."""
+    return CORRECTIONS_HELP.get(lang, CORRECTIONS_HELP["en"])
