@@ -1,0 +1,95 @@
+"""Page text -> article text: drop site headers, share buttons, captions, image links and related tails.
+
+The rules are data (etl/data/chrome.json). Everything that is not chrome is kept character for
+character, because evidence offsets index the cleaned text; only blank-line runs are collapsed.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+RULES_PATH = Path(__file__).resolve().parent / "data" / "chrome.json"
+# Trimmed around a line before matching rules: whitespace plus zero-width/nbsp padding.
+_PAD = " \t\r\n\f\v\u00a0\u200b\u200c\u200d\u2060\ufeff"
+TITLE_MAX_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ChromeRules:
+    """Compiled chrome rules: one alternation per kind of rule."""
+
+    header: re.Pattern
+    drop_line: re.Pattern
+    tail_heading: re.Pattern
+    inline_remove: re.Pattern
+    inline_break: re.Pattern
+
+
+def _alternation(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@cache
+def load_rules(path: Path = RULES_PATH) -> ChromeRules:
+    """Load and compile the chrome rules once (a bad pattern fails loudly here)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    kinds = ("header", "drop_line", "tail_heading", "inline_remove", "inline_break")
+    return ChromeRules(**{kind: _alternation(data[kind]) for kind in kinds})
+
+
+def trim(line: str) -> str:
+    """A line without surrounding whitespace and zero-width padding (for matching only)."""
+    return line.strip(_PAD)
+
+
+def _clean_lines(text: str, rules: ChromeRules) -> list[str]:
+    """Remove inline chrome and split lines at decorative runs ("title +++++ body")."""
+    lines: list[str] = []
+    for line in rules.inline_remove.sub("", text).split("\n"):
+        if rules.drop_line.fullmatch(trim(line)):
+            continue  # a decoration-only line goes, it does not become a paragraph break
+        lines.extend(rules.inline_break.sub("\n", line).split("\n"))
+    return lines
+
+
+def strip_chrome(text: str, rules: ChromeRules | None = None) -> str:
+    """The article text of a page: chrome lines dropped, related-article tails cut."""
+    rules = rules or load_rules()
+    kept: list[str] = []
+    has_content = False
+    for line in _clean_lines(text, rules):
+        key = trim(line)
+        if not key:
+            if kept and kept[-1]:
+                kept.append("")
+            continue
+        if not has_content and rules.header.fullmatch(key):
+            continue
+        if rules.tail_heading.fullmatch(key.rstrip(":៖ ")):
+            if has_content:
+                break
+            continue
+        has_content = True
+        kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept)
+
+
+def first_line_title(text: str) -> str | None:
+    """The headline: the first non-blank line, without markdown heading marks, shortened if long."""
+    for line in text.split("\n"):
+        title = trim(line).lstrip("#").strip(_PAD)
+        if title:
+            return shorten(title)
+    return None
+
+
+def shorten(title: str, limit: int = TITLE_MAX_CHARS) -> str:
+    """Cut an over-long title at the last space before the limit (Khmer has few spaces)."""
+    if len(title) <= limit:
+        return title
+    cut = title.rfind(" ", limit // 2, limit)
+    return title[: cut if cut > 0 else limit].rstrip(_PAD) + "…"

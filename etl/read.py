@@ -1,0 +1,169 @@
+"""Input files (txt, md, html, jsonl/json, csv) -> Documents (article text without page chrome) or Rejected.
+
+Errors about the input itself (encoding, format, empty, no Khmer, too large) become Rejected with a
+reason a person can act on; they never raise. One bad row of a scraper export rejects only that row.
+"""
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl import read_formats
+from etl.chrome import first_line_title, shorten, strip_chrome, trim
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".csv"}
+)
+MAX_FILE_BYTES = 20_000_000  # larger files are rejected from their size, without reading them
+KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as read: text is the page text without chrome (evidence offsets index it)."""
+
+    source: str
+    text: str
+    title: str | None
+    url: str | None
+    published: str | None
+    file_hash: str
+    doc_id: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input (file or row) that cannot be read as a Khmer article, with the reason why."""
+
+    source: str
+    reason: str
+    file_hash: str | None
+
+
+def file_hash(data: bytes) -> str:
+    """Stable hash of a file's bytes (16 hex chars)."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def doc_id(text: str) -> str:
+    """Stable content id of a document text (16 hex chars)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def iter_input_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Files to read: folders recursively (sorted, supported suffixes, no hidden files); files as given."""
+    seen: set[Path] = set()
+    for given in map(Path, paths):
+        found = _folder_files(given) if given.is_dir() else [given]
+        for path in found:
+            if path not in seen:
+                seen.add(path)
+                yield path
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    files = []
+    for path in folder.rglob("*"):
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if not hidden and path.suffix.lower() in SUPPORTED_SUFFIXES and path.is_file():
+            files.append(path)
+    return sorted(files)
+
+
+def read_documents(paths: Iterable[Path | str]) -> Iterator[Document | Rejected]:
+    """Every document (or rejection) of the given files and folders, in file order."""
+    for path in iter_input_files(paths):
+        yield from read_file(path)
+
+
+def read_file(path: Path, data: bytes | None = None) -> list[Document | Rejected]:
+    """The documents of one file (one per row for jsonl/csv); never raises on bad input."""
+    path = Path(path)
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        return [
+            Rejected(
+                source,
+                f"unsupported file type '{suffix or path.name}' (supported: {supported})",
+                None,
+            )
+        ]
+    if data is None:
+        data_or_reason = _read_bytes(path)
+        if isinstance(data_or_reason, str):
+            return [Rejected(source, data_or_reason, None)]
+        data = data_or_reason
+    if len(data) > MAX_FILE_BYTES:
+        return [Rejected(source, _too_large(len(data)), None)]
+    digest = file_hash(data)
+    text = read_formats.decode(data)
+    if isinstance(text, read_formats.Failure):
+        return [Rejected(source, text.reason, digest)]
+    rows = read_formats.parse(text, suffix)
+    if isinstance(rows, read_formats.Failure):
+        return [Rejected(source, rows.reason, digest)]
+    single = suffix not in read_formats.ROW_SUFFIXES
+    return [_row_document(row, source, digest, single) for row in rows]
+
+
+def _read_bytes(path: Path) -> bytes | str:
+    """The file's bytes, or the reason they cannot be read (size is checked before reading)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _too_large(size)
+        return path.read_bytes()
+    except FileNotFoundError:
+        return "no such file or directory"
+    except IsADirectoryError:
+        return "is a directory"
+    except OSError as error:
+        return f"cannot read file: {error.strerror or error}"
+
+
+def _too_large(size: int) -> str:
+    return f"file too large: {size / 1e6:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB"
+
+
+def _row_document(
+    row: read_formats.Row, source: str, digest: str, single: bool
+) -> Document | Rejected:
+    row_source = source if single else f"{source}#row-{row.number}"
+    if row.error:
+        return Rejected(row_source, row.error, digest)
+    return _document(row.text, row_source, digest, row.title, row.url, row.published)
+
+
+def read_text(
+    text: str,
+    source: str,
+    title: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+) -> Document | Rejected:
+    """A pasted article: same chrome stripping and checks as files; file_hash hashes the text."""
+    digest = file_hash(text.encode("utf-8", "surrogatepass"))
+    if "\x00" in text:
+        return Rejected(source, "binary data (contains NUL characters), not text", digest)
+    text = read_formats.normalize_newlines(text)
+    return _document(text, source, digest, title, url, read_formats.iso_date(published))
+
+
+def _document(
+    text: str, source: str, digest: str, title: str | None, url: str | None, published: str | None
+) -> Document | Rejected:
+    """Strip chrome, check there is Khmer text left, and build the Document."""
+    if not trim(text):
+        return Rejected(source, "empty text", digest)
+    article = strip_chrome(text)
+    if not trim(article):
+        return Rejected(source, "no article text left after removing page chrome", digest)
+    if not KHMER.search(article):
+        return Rejected(source, "no Khmer text", digest)
+    title = shorten(trim(title)) if title and trim(title) else first_line_title(article)
+    url = url.strip() if url and url.strip() else None
+    return Document(source, article, title, url, published, digest, doc_id(article))

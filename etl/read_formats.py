@@ -1,0 +1,197 @@
+"""File bytes -> decoded text -> rows (text, title, url, published) for each supported format.
+
+Used by etl/read.py; failures are returned as values (Failure, Row.error), never raised.
+"""
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+ROW_SUFFIXES = frozenset({".jsonl", ".json", ".csv"})
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%a, %d %B %Y",
+    "%a, %d %b %Y",
+    "%A, %d %B %Y",
+    "%Y%m%d",
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a whole file cannot be read."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One article candidate inside a file; error is set when the row itself is unusable."""
+
+    number: int
+    text: str = ""
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    error: str | None = None
+
+
+def decode(data: bytes) -> str | Failure:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM -> text with \\n line ends."""
+    if not data:
+        return Failure("empty file")
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        if b"\x00" in data and encoding == "utf-8":
+            return Failure("binary file (contains NUL bytes), not text")
+        label = "UTF-8 or UTF-16" if encoding == "utf-8" else encoding.upper().removesuffix("-SIG")
+        return Failure(
+            f"not {label} text (invalid byte 0x{data[error.start]:02x} at offset {error.start})"
+        )
+    if "\x00" in text:
+        return Failure("binary file (contains NUL characters), not text")
+    if not text.strip():
+        return Failure("empty file" if not text else "empty file (only whitespace)")
+    return normalize_newlines(text)
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and CR line ends -> LF (offsets then mean the same on every platform)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse(text: str, suffix: str) -> list[Row] | Failure:
+    """The rows of a decoded file, by its suffix."""
+    if suffix in (".html", ".htm"):
+        return parse_html(text)
+    if suffix == ".jsonl":
+        return parse_jsonl(text)
+    if suffix == ".json":
+        return parse_json(text)
+    if suffix == ".csv":
+        return parse_csv(text)
+    return [Row(1, text=text)]
+
+
+def parse_html(text: str) -> list[Row] | Failure:
+    """Main text of a saved web page (trafilatura) plus its title, canonical URL and date."""
+    import trafilatura  # heavy import, only needed for HTML
+
+    try:
+        doc = trafilatura.bare_extraction(
+            text,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_recall=True,
+            date_extraction_params={"extensive_search": False},
+        )
+        body = (doc.text or "") if doc is not None else ""
+        if not body.strip():
+            body = trafilatura.baseline(text)[1] or ""
+    except Exception as error:  # third-party parser on untrusted input: report, never crash
+        return Failure(f"cannot parse HTML: {type(error).__name__}: {error}")
+    if not body.strip():
+        return Failure("no main text found in HTML page")
+    if doc is None:
+        return [Row(1, text=body)]
+    return [Row(1, text=body, title=doc.title, url=doc.url, published=iso_date(doc.date))]
+
+
+def parse_jsonl(text: str) -> list[Row]:
+    """One JSON object per non-blank line; a bad line rejects only that row."""
+    rows = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(record_row(number, json.loads(line)))
+        except (ValueError, RecursionError) as error:
+            rows.append(Row(number, error=f"invalid JSON: {error}"))
+    return rows or [Row(1, error="no JSON records")]
+
+
+def parse_json(text: str) -> list[Row]:
+    """A JSON array of objects, a single object, or JSON Lines saved as .json."""
+    try:
+        value = json.loads(text.lstrip("\ufeff"))
+    except (ValueError, RecursionError):
+        return parse_jsonl(text)
+    if isinstance(value, list):
+        return [record_row(i, item) for i, item in enumerate(value, start=1)] or [
+            Row(1, error="empty JSON array")
+        ]
+    return [record_row(1, value)]
+
+
+def parse_csv(text: str) -> list[Row] | Failure:
+    """A CSV export with a header row naming at least a `text` column."""
+    csv.field_size_limit(50_000_000)  # whole articles sit in one field
+    try:
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+        columns = [name.strip().lower() for name in reader.fieldnames or []]
+        if "text" not in columns:
+            return Failure(f"CSV has no 'text' column (columns: {', '.join(columns) or 'none'})")
+        rows = []
+        for number, raw in enumerate(reader, start=1):
+            fields = {str(k).strip().lower(): v for k, v in raw.items() if k is not None}
+            rows.append(record_row(number, fields))
+        return rows or [Row(1, error="CSV has a header but no rows")]
+    except csv.Error as error:
+        return Failure(f"malformed CSV: {error}")
+
+
+def record_row(number: int, value: object) -> Row:
+    """A scraper record {text, title?, url?, published?} -> Row (error when unusable)."""
+    if not isinstance(value, dict):
+        return Row(number, error=f"not an object but {type(value).__name__}")
+    text = value.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Row(number, error="missing or empty 'text'")
+    if "\x00" in text:
+        return Row(number, error="'text' contains NUL characters")
+    return Row(
+        number,
+        text=normalize_newlines(text),
+        title=_optional_str(value.get("title")),
+        url=_optional_str(value.get("url")),
+        published=iso_date(value.get("published")),
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def iso_date(value: object) -> str | None:
+    """A published date as ISO YYYY-MM-DD when parseable (ISO, d/m/Y, 'Fri, 26 July 2019 ...')."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().translate(_KHMER_DIGITS)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    text = re.sub(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?.*$", "", text)
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        return parsed.isoformat() if date(1900, 1, 1) <= parsed <= date(2100, 12, 31) else None
+    return None
