@@ -149,6 +149,8 @@ def read_text(
     digest = file_hash(text.encode("utf-8", "surrogatepass"))
     if "\x00" in text:
         return Rejected(source, "binary data (contains NUL characters), not text", digest)
+    if read_formats.SURROGATE.search(text):
+        return Rejected(source, "invalid Unicode (an unpaired surrogate)", digest)
     text = read_formats.normalize_newlines(text)
     return _document(text, source, digest, title, url, read_formats.iso_date(published))
 

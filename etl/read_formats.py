@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 ROW_SUFFIXES = frozenset({".jsonl", ".json", ".csv"})
+SURROGATE = re.compile("[\ud800-\udfff]")  # JSON "\\ud800" escapes decode to unprintable text
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 _DATE_FORMATS = (
@@ -165,6 +166,8 @@ def record_row(number: int, value: object) -> Row:
         return Row(number, error="missing or empty 'text'")
     if "\x00" in text:
         return Row(number, error="'text' contains NUL characters")
+    if SURROGATE.search(text):
+        return Row(number, error="'text' contains invalid Unicode (an unpaired surrogate escape)")
     return Row(
         number,
         text=normalize_newlines(text),
@@ -175,7 +178,10 @@ def record_row(number: int, value: object) -> Row:
 
 
 def _optional_str(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    """A non-blank string field; one that cannot be printed as UTF-8 counts as absent."""
+    if not isinstance(value, str) or SURROGATE.search(value):
+        return None
+    return value.strip() or None
 
 
 def iso_date(value: object) -> str | None:
