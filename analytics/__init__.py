@@ -1,0 +1,1 @@
+"""Read side of the warehouse: DuckDB file -> filters, queries, names and figures for the dashboard pages."""

@@ -1,0 +1,80 @@
+"""Warehouse file -> short-lived read-only DuckDB connections that survive an ingest publishing a new file."""
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from etl import settings
+
+RETRIES = 6
+FIRST_DELAY = 0.05  # seconds; doubles on each retry (0.05 .. 1.6 s, about 3 s in all)
+
+
+class WarehouseMissing(FileNotFoundError):
+    """No warehouse file yet: nothing has been ingested."""
+
+
+def db_path() -> Path:
+    """The warehouse file: $KM_DB (read now, so tests can set it late) or data/meetings.duckdb."""
+    return Path(os.environ.get("KM_DB") or settings.DATA_DIR / "meetings.duckdb")
+
+
+def warehouse_version(path: Path | None = None) -> tuple[str, int, int] | None:
+    """(path, mtime_ns, size) of the warehouse, or None when missing: a cache key that changes on ingest."""
+    path = Path(path or db_path())
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def connect(path: Path | str | None = None, retries: int = RETRIES) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only; retry with backoff while it is missing or being replaced."""
+    path = Path(path or db_path())
+    delay = FIRST_DELAY
+    for attempt in range(retries + 1):
+        last = attempt == retries
+        if not path.exists():
+            if last:
+                raise WarehouseMissing(str(path))
+        else:
+            try:
+                return duckdb.connect(str(path), read_only=True)
+            except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException):
+                # The file can be mid-replace or still locked by a writer: wait and try again.
+                if last:
+                    raise
+        time.sleep(delay)
+        delay *= 2
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def connection(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for one batch of queries, closed afterwards so the next batch sees a new file."""
+    con = connect(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the warehouse has a table or view of this name (older warehouses may lack some)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value from warehouse_meta, e.g. meta(con, 'dataset') == 'demo'."""
+    if not has_table(con, "warehouse_meta"):
+        return None
+    row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None

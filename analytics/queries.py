@@ -1,0 +1,170 @@
+"""Warehouse + Filters -> small DataFrames answering the dashboard's questions; all aggregation in DuckDB."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from analytics.filters import Filters
+
+OTHER = "__other__"  # group key for everything outside the top N (pages label it "Other")
+FREQS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+# Group-by choices: fixed SQL expressions over the filtered meetings `fm` (never user text).
+GROUPS = {None: "NULL", "ministry": "lead_ministry", "province": "province", "organizer": "organizer",
+          "type": "meeting_type"}
+REVIEW_TYPES = ("annual_review", "quarterly_review", "monthly_review")
+# After `fm`: participating ministries (listed plus lead) and partners of the filtered meetings.
+# DuckDB skips CTEs a query does not use.
+CTES = """, fmin AS (
+    SELECT mm.meeting_id, mm.ministry FROM meeting_ministries mm SEMI JOIN fm USING (meeting_id)
+    UNION SELECT meeting_id, lead_ministry FROM fm WHERE lead_ministry IS NOT NULL)
+, fpar AS (
+    SELECT mp.meeting_id, mp.partner, mp.partner_kind FROM meeting_partners mp SEMI JOIN fm USING (meeting_id))"""
+
+
+def _frame(con: duckdb.DuckDBPyConnection, filters: Filters, body: str, params=()) -> pd.DataFrame:
+    """Run `body` (fixed SQL that reads CTE `fm`, the filtered meetings) with the filter's bound values."""
+    predicate, where_params = filters.where("m")
+    # Safe: the predicate is built from fixed fragments by Filters.where(); every value is bound.
+    sql = "WITH fm AS (SELECT m.* FROM meetings m WHERE " + predicate + ")" + CTES + body  # noqa: S608
+    return con.execute(sql, [*where_params, *params]).df()
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
+    """Values the sidebar offers (only those present in the warehouse) and the date range."""
+    lists = {
+        "ministries": "SELECT ministry FROM meeting_ministries UNION SELECT lead_ministry FROM meetings",
+        "provinces": "SELECT province FROM meetings",
+        "partners": "SELECT partner FROM meeting_partners",
+        "partner_kinds": "SELECT partner_kind FROM meeting_partners",
+        "meeting_types": "SELECT meeting_type FROM meetings",
+        "semesters": "SELECT semester FROM meetings UNION SELECT year(meeting_date) || '-S' ||"
+                     " CASE WHEN month(meeting_date) <= 6 THEN 1 ELSE 2 END FROM meetings",
+    }
+    out: dict = {}
+    for name, sql in lists.items():
+        rows = con.execute(f"SELECT DISTINCT v FROM ({sql}) t(v) WHERE v IS NOT NULL ORDER BY v").fetchall()  # noqa: S608
+        out[name] = [row[0] for row in rows]
+    out["semesters"].reverse()  # newest first
+    out["date_min"], out["date_max"] = con.execute(
+        "SELECT min(meeting_date), max(meeting_date) FROM meetings").fetchone()
+    return out
+
+
+def previous_period(filters: Filters) -> tuple[date, date] | None:
+    """The period of equal length just before the filter's date range (None without a full range)."""
+    if not (filters.date_from and filters.date_to):
+        return None
+    days = (filters.date_to - filters.date_from).days + 1
+    return filters.date_from - timedelta(days=days), filters.date_from - timedelta(days=1)
+
+
+HEADLINE_SQL = """
+SELECT (SELECT count(*) FROM fm) AS meetings,
+       (SELECT count(DISTINCT ministry) FROM fmin) AS ministries,
+       (SELECT count(DISTINCT province) FROM fm) AS provinces,
+       (SELECT count(DISTINCT partner) FROM fpar) AS partners,
+       (SELECT count(*) FROM fm WHERE semester IS NOT NULL OR meeting_type = 'semester_review')
+           AS semester_reviews"""
+
+
+def headline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Headline numbers (metric, value, previous): previous is for the period before, when there is one."""
+    now = _frame(con, filters, HEADLINE_SQL).iloc[0]
+    before = previous_period(filters)
+    prev = None
+    if before:
+        prev = _frame(con, replace(filters, date_from=before[0], date_to=before[1]), HEADLINE_SQL).iloc[0]
+    return pd.DataFrame({"metric": now.index, "value": now.to_numpy(dtype="int64"),
+                         "previous": prev.to_numpy(dtype="float64") if prev is not None else None})
+
+
+def latest_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, n: int = 10) -> pd.DataFrame:
+    """The n most recent meetings with their lead ministry, organiser, province, type and partners."""
+    return _frame(con, filters, """
+SELECT fm.meeting_id, fm.meeting_date, fm.title, fm.lead_ministry, fm.organizer, fm.province,
+       fm.meeting_type, coalesce((SELECT list(mp.partner ORDER BY mp.partner) FROM meeting_partners mp
+                                  WHERE mp.meeting_id = fm.meeting_id), []) AS partners
+FROM fm ORDER BY fm.meeting_date DESC NULLS LAST, fm.meeting_id LIMIT ?""", [n])
+
+
+def meetings_over_time(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "month",
+                       by: str | None = None, top_n: int = 8) -> pd.DataFrame:
+    """(period, grp, meetings) per week/month; grp is the lead ministry/province, top_n kept, rest OTHER."""
+    group = GROUPS[by]
+    body = f"""
+, g AS (SELECT date_trunc('{FREQS[freq]}', meeting_date)::DATE AS period, {group} AS grp
+        FROM fm WHERE meeting_date IS NOT NULL),
+top AS (SELECT grp FROM g WHERE grp IS NOT NULL GROUP BY grp ORDER BY count(*) DESC, grp LIMIT ?)
+SELECT period, CASE WHEN grp IS NULL OR grp IN (SELECT grp FROM top) THEN grp ELSE ? END AS grp,
+       count(*) AS meetings
+FROM g GROUP BY ALL ORDER BY period, meetings DESC"""  # noqa: S608 (whitelisted names only)
+    return _frame(con, filters, body, [top_n, OTHER])
+
+
+def meeting_years(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Years that have meetings under the filters, newest first."""
+    return _frame(con, filters, """
+SELECT DISTINCT year(meeting_date) AS year FROM fm WHERE meeting_date IS NOT NULL ORDER BY year DESC""")
+
+
+def meetings_per_day(con: duckdb.DuckDBPyConnection, filters: Filters, year: int) -> pd.DataFrame:
+    """Every day of `year` with its meeting count, week column (0..53) and ISO weekday (1=Mon)."""
+    return _frame(con, filters, """
+, days AS (SELECT d::DATE AS day FROM generate_series(make_date(?, 1, 1), make_date(?, 12, 31),
+                                                      INTERVAL 1 DAY) t(d)),
+c AS (SELECT meeting_date AS day, count(*) AS meetings FROM fm GROUP BY 1)
+SELECT days.day, isodow(days.day) AS weekday,
+       datediff('day', date_trunc('week', make_date(?, 1, 1)), days.day) // 7 AS week,
+       coalesce(c.meetings, 0) AS meetings
+FROM days LEFT JOIN c USING (day) ORDER BY days.day""", [year, year, year])
+
+
+def partner_ranking(con: duckdb.DuckDBPyConnection, filters: Filters, top_n: int = 25) -> pd.DataFrame:
+    """Partners by number of meetings, with kind, ministries and provinces met, first and last date."""
+    return _frame(con, filters, """
+SELECT p.partner, any_value(p.partner_kind) AS kind, count(DISTINCT p.meeting_id) AS meetings,
+       count(DISTINCT fmin.ministry) AS ministries, count(DISTINCT fm.province) AS provinces,
+       min(fm.meeting_date) AS first_seen, max(fm.meeting_date) AS last_seen
+FROM fpar p JOIN fm USING (meeting_id) LEFT JOIN fmin USING (meeting_id)
+GROUP BY p.partner ORDER BY meetings DESC, p.partner LIMIT ?""", [top_n])
+
+
+def partner_matrix(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = "ministry",
+                   top_n: int = 12) -> pd.DataFrame:
+    """(partner, unit, meetings) for the top partners × top ministries (participating) or provinces."""
+    units = {"ministry": "SELECT meeting_id, ministry AS unit FROM fmin",
+             "province": "SELECT meeting_id, province AS unit FROM fm WHERE province IS NOT NULL"}[by]
+    body = f"""
+, u AS ({units}),
+pairs AS (SELECT p.partner, u.unit, count(DISTINCT p.meeting_id) AS meetings
+          FROM fpar p JOIN u USING (meeting_id) GROUP BY ALL),
+tp AS (SELECT partner FROM pairs GROUP BY partner ORDER BY sum(meetings) DESC, partner LIMIT ?),
+tu AS (SELECT unit FROM pairs GROUP BY unit ORDER BY sum(meetings) DESC, unit LIMIT ?)
+SELECT partner, unit, meetings FROM pairs SEMI JOIN tp USING (partner) SEMI JOIN tu USING (unit)
+ORDER BY partner, unit"""  # noqa: S608 (units is one of two fixed strings)
+    return _frame(con, filters, body, [top_n, top_n])
+
+
+def partner_trend(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "month",
+                  top_n: int = 6) -> pd.DataFrame:
+    """(period, partner, meetings) for the top partners; the rest are summed as OTHER."""
+    body = f"""
+, g AS (SELECT date_trunc('{FREQS[freq]}', fm.meeting_date)::DATE AS period, p.partner
+        FROM fpar p JOIN fm USING (meeting_id) WHERE fm.meeting_date IS NOT NULL),
+top AS (SELECT partner FROM g GROUP BY partner ORDER BY count(*) DESC, partner LIMIT ?)
+SELECT period, CASE WHEN partner IN (SELECT partner FROM top) THEN partner ELSE ? END AS partner,
+       count(*) AS meetings
+FROM g GROUP BY ALL ORDER BY period, meetings DESC"""  # noqa: S608 (whitelisted names only)
+    return _frame(con, filters, body, [top_n, OTHER])
+
+
+def partner_pairs(con: duckdb.DuckDBPyConnection, filters: Filters, top_n: int = 12) -> pd.DataFrame:
+    """(partner, other, meetings): how often two of the top partners attend the same meeting."""
+    return _frame(con, filters, """
+, tp AS (SELECT partner FROM fpar GROUP BY partner ORDER BY count(*) DESC, partner LIMIT ?),
+p AS (SELECT meeting_id, partner FROM fpar SEMI JOIN tp USING (partner))
+SELECT a.partner, b.partner AS other, count(*) AS meetings
+FROM p a JOIN p b ON a.meeting_id = b.meeting_id AND a.partner <> b.partner
+GROUP BY ALL ORDER BY a.partner, other""", [top_n])

@@ -1,0 +1,211 @@
+"""Streamlit glue shared by every page: warehouse connection, sidebar filters kept in the URL, language,
+captions, banners, empty states and cached query calls. Pages call these; they never write SQL."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import fields, replace
+from datetime import date
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from analytics import db, i18n, queries
+from analytics.filters import LIST_FIELDS, PARAMS, Filters
+
+LANG_KEY = "sidebar_lang"  # the language widget
+LANG_STATE = "ui_lang"  # survives pages that do not draw the widget
+FILTERS_STATE = "ui_filters"  # the Filters of the last run, so switching pages keeps them
+PENDING = "ui_filters_pending"  # set by a chart click, applied before the widgets are drawn
+VERSION_STATE = "ui_warehouse_version"
+WIDGET = {name: f"sidebar_{name}" for name in PARAMS}
+
+
+def lang() -> str:
+    """The UI language ('en' or 'km'): the switch, else the URL's ?lang=, else English."""
+    value = st.session_state.get(LANG_KEY) or st.session_state.get(LANG_STATE)
+    value = value or st.query_params.get("lang", "en")
+    return value if value in i18n.LANGS else "en"
+
+
+def t(key: str, **values) -> str:
+    """A UI string in the current language."""
+    return i18n.t(key, lang(), **values)
+
+
+@contextmanager
+def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection for this page run; shows a helpful message and stops when there is none."""
+    path = db.db_path()
+    st.session_state[VERSION_STATE] = db.warehouse_version(path)
+    try:
+        con = db.connect(path)
+    except db.WarehouseMissing:
+        st.info(t("empty.no_warehouse", path=path))
+        st.stop()
+    except duckdb.Error:
+        st.warning(t("empty.busy"))
+        st.stop()
+    try:
+        i18n.set_names(_names(st.session_state[VERSION_STATE], con))
+        yield con
+    except duckdb.Error as error:
+        st.error(t("empty.bad_warehouse", path=path, error=type(error).__name__))
+    finally:
+        con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _names(version, _con) -> i18n.Names:
+    """Khmer names of the warehouse's ministries, provinces and partners (per warehouse version)."""
+    return i18n.load_names(_con)
+
+
+def cached(query: Callable[..., pd.DataFrame], con, filters: Filters, **kwargs) -> pd.DataFrame:
+    """query(con, filters, **kwargs), cached on (query, filters, arguments, warehouse file version)."""
+    name = f"{query.__module__}.{query.__qualname__}"
+    version = st.session_state.get(VERSION_STATE) or db.warehouse_version()
+    return _cached_call(name, version, filters, tuple(sorted(kwargs.items())), query, con)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(name, version, filters, kwargs, _query, _con):
+    return _query(_con, filters, **dict(kwargs))
+
+
+def page_start(con, page: str) -> Filters:
+    """Title, demo banner, the shared sidebar and the filter caption: the top of every page."""
+    filters = sidebar_filters(con, page)
+    st.title(t(f"page.{page}"))
+    demo_banner(con)
+    show_caption(filters)
+    return filters
+
+
+def demo_banner(con) -> None:
+    """Warn that the warehouse is the synthetic demo one."""
+    if db.meta(con, "dataset") == "demo":
+        st.warning(t("demo.banner"), icon="🧪")
+
+
+def show_caption(filters: Filters) -> None:
+    """The filter caption above the charts (the same text goes into every export)."""
+    st.caption(filters.caption(lang()))
+
+
+def stop_if_empty(frame: pd.DataFrame, key: str = "empty.no_rows") -> None:
+    """Show an empty-state message and stop the page when a query returned no rows."""
+    if frame is None or frame.empty:
+        st.info(t(key))
+        st.stop()
+
+
+def sidebar_filters(con, page: str) -> Filters:
+    """Draw the language switch and the shared filters; keep them in session and URL; return them."""
+    options = _options(st.session_state.get(VERSION_STATE), con)
+    _seed_widgets(options)
+    with st.sidebar:
+        language = _language_switch()
+        st.header(i18n.t("sidebar.filters", language))
+        filters = _filter_widgets(options, language, page)
+        st.caption(i18n.t("sidebar.share", language))
+    st.session_state[FILTERS_STATE] = filters
+    _write_url(filters, language)
+    return filters
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _options(version, _con) -> dict:
+    return queries.filter_options(_con)
+
+
+def _url_filters() -> Filters:
+    """Filters from the current URL query parameters."""
+    return Filters.from_query_params({key: st.query_params.get_all(key) for key in PARAMS.values()})
+
+
+def _seed_widgets(options: dict) -> None:
+    """Put the wanted filter values into the widget keys before the widgets are drawn."""
+    pending = st.session_state.pop(PENDING, None)
+    wanted = pending or st.session_state.get(FILTERS_STATE) or _url_filters()
+    for name in PARAMS:
+        key = WIDGET[name]
+        if pending is None and key in st.session_state:
+            continue
+        value = getattr(wanted, name)
+        if name in LIST_FIELDS:
+            value = [v for v in value if v in options[name]]
+        st.session_state[key] = value
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = lang()
+
+
+def _language_switch() -> str:
+    """English / Khmer radio; its value is also kept for pages that do not draw it."""
+    labels = {"en": "English", "km": "ខ្មែរ"}
+    choice = st.radio(i18n.t("sidebar.language", lang()), list(labels), key=LANG_KEY,
+                      format_func=labels.get, horizontal=True)
+    st.session_state[LANG_STATE] = choice
+    return choice
+
+
+def _filter_widgets(options: dict, language: str, page: str) -> Filters:
+    """The filter widgets (same keys on every page, so choices carry over); returns their Filters."""
+    lo, hi = options["date_min"], options["date_max"]
+    col_from, col_to = st.columns(2)
+    date_from = col_from.date_input(i18n.t("filter.date_from", language), value=None,
+                                    key=WIDGET["date_from"], min_value=lo, max_value=hi)
+    date_to = col_to.date_input(i18n.t("filter.date_to", language), value=None,
+                                key=WIDGET["date_to"], min_value=lo, max_value=hi)
+    labels = _label_funcs(language)
+    chosen = {}
+    for name in LIST_FIELDS:
+        chosen[name] = tuple(st.multiselect(
+            i18n.t(f"filter.{name}", language), options[name], key=WIDGET[name],
+            format_func=labels[name]))
+    st.button(i18n.t("sidebar.clear", language), key=f"sidebar_clear_{page}", on_click=_clear)
+    return Filters(date_from=_as_date(date_from), date_to=_as_date(date_to), **chosen)
+
+
+def _label_funcs(language: str) -> dict[str, Callable[[str], str]]:
+    """How each filter's options are shown in the chosen language."""
+    return {
+        "ministries": lambda v: i18n.name("ministry", v, language),
+        "provinces": lambda v: i18n.name("province", v, language),
+        "partners": lambda v: i18n.name("partner", v, language),
+        "partner_kinds": lambda v: i18n.partner_kind(v, language),
+        "meeting_types": lambda v: i18n.meeting_type(v, language),
+        "semesters": str,
+    }
+
+
+def _as_date(value) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def _clear() -> None:
+    """Button callback: empty every filter widget (runs before the next script run)."""
+    for field in fields(Filters):
+        st.session_state[WIDGET[field.name]] = [] if field.name in LIST_FIELDS else None
+
+
+def _write_url(filters: Filters, language: str) -> None:
+    """Mirror the filters and language into the URL, so a copied link reproduces the view."""
+    wanted = {**filters.to_query_params(), **({"lang": language} if language != "en" else {})}
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    normal = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
+    if current != normal:
+        st.query_params.from_dict(wanted)
+
+
+def filter_on_select(event, field: str, filters: Filters, chart_key: str) -> None:
+    """Chart click -> filter: the clicked items' keys (customdata[0]) become `field`; reruns the page."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    keys = tuple(dict.fromkeys(str(p["customdata"][0]) for p in points if p.get("customdata")))
+    seen_key = f"ui_seen_{chart_key}"
+    if not keys or st.session_state.get(seen_key) == keys:
+        return
+    st.session_state[seen_key] = keys  # the chart keeps its selection; apply each new one once
+    if getattr(filters, field) != keys:
+        st.session_state[PENDING] = replace(filters, **{field: keys})
+        st.rerun()
