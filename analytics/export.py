@@ -189,13 +189,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="file to write")
 
 
+# Khmer names in the warehouse carry the unit ("ខេត្តកណ្តាល"); people often type just "កណ្តាល".
+KHMER_UNIT_PREFIXES = ("រាជធានី", "ខេត្ត", "ក្រុង")
+
+
+def _key(name: str) -> str:
+    """Comparison form of a name: normalised Khmer spelling, lower case, no unit prefix."""
+    from etl.normalize import normalize_text
+
+    key = normalize_text(name).strip().lower()
+    for prefix in KHMER_UNIT_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix):].strip()
+    return key
+
+
 def _names(con, sql: str) -> dict[str, str]:
-    """alias (lower-cased) -> canonical English name, from rows of (canonical, alias, alias...)."""
+    """alias key -> canonical English name, from rows of (canonical, alias, alias...)."""
     out: dict[str, str] = {}
     for row in con.execute(sql).fetchall():
         for alias in row:
             if alias:
-                out.setdefault(str(alias).strip().lower(), row[0])
+                out.setdefault(_key(str(alias)), row[0])
     return out
 
 
@@ -214,10 +229,10 @@ def resolve_names(con, kind: str, given: list[str]) -> tuple[str, ...]:
     known = _names(con, NAME_SQL[kind])
     resolved = []
     for name in given:
-        canonical = known.get(name.strip().lower())
+        canonical = known.get(_key(name))
         if canonical is None:
-            close = difflib.get_close_matches(name.strip().lower(), list(known), n=3, cutoff=0.5)
-            hint = f"; did you mean: {', '.join(sorted({known[c] for c in close}))}?" if close else ""
+            close = difflib.get_close_matches(_key(name), list(known), n=3, cutoff=0.6)
+            hint = f"; did you mean: {', '.join(dict.fromkeys(known[c] for c in close))}?" if close else ""
             raise ValueError(f"unknown {kind} {name!r}{hint}")
         resolved.append(canonical)
     return tuple(dict.fromkeys(resolved))
