@@ -104,7 +104,7 @@ def parse_html(text: str) -> list[Row] | Failure:
         )
         body = (doc.text or "") if doc is not None else ""
         if not body.strip():
-            body = trafilatura.baseline(text)[1] or ""
+            body = trafilatura.baseline(text)[1] or _plain_text(text)
     except Exception as error:  # third-party parser on untrusted input: report, never crash
         return Failure(f"cannot parse HTML: {type(error).__name__}: {error}")
     if not body.strip():
@@ -112,6 +112,19 @@ def parse_html(text: str) -> list[Row] | Failure:
     if doc is None:
         return [Row(1, text=body)]
     return [Row(1, text=body, title=doc.title, url=doc.url, published=iso_date(doc.date))]
+
+
+def _plain_text(markup: str) -> str:
+    """All text of a fragment or tag-less page that main-text extraction finds nothing in."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for node in tree.xpath("//script|//style|//noscript"):
+        node.drop_tree()
+    return tree.text_content()
 
 
 def parse_jsonl(text: str) -> list[Row]:
@@ -124,27 +137,40 @@ def parse_jsonl(text: str) -> list[Row]:
             rows.append(record_row(number, json.loads(line)))
         except (ValueError, RecursionError) as error:
             rows.append(Row(number, error=f"invalid JSON: {error}"))
-    return rows or [Row(1, error="no JSON records")]
+    return rows or [Row(1, error="no JSON records")]  # unreachable for non-blank text
 
 
-def parse_json(text: str) -> list[Row]:
-    """A JSON array of objects, a single object, or JSON Lines saved as .json."""
+def parse_json(text: str) -> list[Row] | Failure:
+    """A JSON array of objects, one object (or {"articles": [...]}), or JSON Lines saved as .json."""
     try:
-        value = json.loads(text.lstrip("\ufeff"))
-    except (ValueError, RecursionError):
+        value = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        if text.lstrip().startswith("["):
+            return Failure(f"invalid JSON: {error}")
         return parse_jsonl(text)
+    if isinstance(value, dict) and "text" not in value:
+        lists = [v for v in value.values() if isinstance(v, list)]
+        value = lists[0] if len(lists) == 1 else value  # a wrapper such as {"articles": [...]}
     if isinstance(value, list):
-        return [record_row(i, item) for i, item in enumerate(value, start=1)] or [
-            Row(1, error="empty JSON array")
-        ]
+        rows = [record_row(i, item) for i, item in enumerate(value, start=1)]
+        return rows or Failure("empty JSON array")
     return [record_row(1, value)]
 
 
+def _csv_delimiter(header: str) -> str:
+    """The delimiter that makes the header name a `text` column (comma when none does)."""
+    for delimiter in (",", "\t", ";", "|"):
+        if "text" in (name.strip().strip('"').lower() for name in header.split(delimiter)):
+            return delimiter
+    return ","
+
+
 def parse_csv(text: str) -> list[Row] | Failure:
-    """A CSV export with a header row naming at least a `text` column."""
+    """A CSV export (comma, tab, semicolon or pipe) with a header naming at least a `text` column."""
     csv.field_size_limit(50_000_000)  # whole articles sit in one field
+    delimiter = _csv_delimiter(text.split("\n", 1)[0])
     try:
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         columns = [name.strip().lower() for name in reader.fieldnames or []]
         if "text" not in columns:
             return Failure(f"CSV has no 'text' column (columns: {', '.join(columns) or 'none'})")
@@ -152,7 +178,7 @@ def parse_csv(text: str) -> list[Row] | Failure:
         for number, raw in enumerate(reader, start=1):
             fields = {str(k).strip().lower(): v for k, v in raw.items() if k is not None}
             rows.append(record_row(number, fields))
-        return rows or [Row(1, error="CSV has a header but no rows")]
+        return rows or Failure("CSV has a header but no rows")
     except csv.Error as error:
         return Failure(f"malformed CSV: {error}")
 

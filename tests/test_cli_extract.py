@@ -49,6 +49,7 @@ FIXTURE_LINES = [
     ("rows.jsonl#row-5", "no Khmer text"),
     ("rows.jsonl#row-6", "doc"),
     ("rows.jsonl#row-7", "not an object but list"),
+    ("saved_page.htm", "doc"),
     ("utf16_bom.txt", "doc"),
     ("utf16be_bom.txt", "doc"),
     ("utf8_bom.txt", "doc"),

@@ -184,10 +184,55 @@ def test_csv_rows_with_quoted_multiline_text():
     assert len({r.file_hash for r in results}) == 1
 
 
-def test_csv_without_text_column(tmp_path):
-    path = tmp_path / "x.csv"
-    path.write_text("url,body\na,ក\n", encoding="utf-8")
-    assert summary(read_file(path)) == [("x.csv", "CSV has no 'text' column (columns: url, body)")]
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("x.csv", "url,body\na,ក\n", [("x.csv", "CSV has no 'text' column (columns: url, body)")]),
+        ("x.csv", "title\ttext\nt\tក\n", [("x.csv#row-1", "t", None, None)]),
+        (
+            "x.csv",
+            "title;text;published\nt;ក;2024-01-02\n",
+            [("x.csv#row-1", "t", None, "2024-01-02")],
+        ),
+        ("x.csv", "text\n", [("x.csv", "CSV has a header but no rows")]),
+        (
+            "x.json",
+            '{"articles": [{"text": "ក", "url": "u"}, 5]}',
+            [("x.json#row-1", "ក", "u", None), ("x.json#row-2", "not an object but int")],
+        ),
+        (
+            "x.json",
+            '[{"text": "ក"},',
+            [("x.json", "invalid JSON: Expecting value: line 1 column 16 (char 15)")],
+        ),
+        ("x.json", "[]", [("x.json", "empty JSON array")]),
+        ("x.json", '{"text": "ក", "title": 5}', [("x.json#row-1", "ក", None, None)]),
+        (
+            "x.jsonl",
+            '{"text": "\\ud800ក"}',
+            [("x.jsonl#row-1", "'text' contains invalid Unicode (an unpaired surrogate escape)")],
+        ),
+        ("x.html", "<p>ក</p><script>var x;</script>", [("x.html", "ក", None, None)]),
+        ("x.html", "<html><!-- ក --></html>", [("x.html", "no main text found in HTML page")]),
+        ("x.md", "\ufeff# ក\n", [("x.md", "ក", None, None)]),
+    ],
+)
+def test_small_inputs(name, data, expected):
+    assert summary(read_file(Path(name), data.encode("utf-8"))) == expected
+
+
+def test_saved_page_chrome_removed_metadata_kept():
+    doc = read_one(FIXTURES / "saved_page.htm")
+    assert doc.text == (
+        "ខេត្តកណ្តាល៖ នាព្រឹកថ្ងៃទី៣១ ខែកក្កដា ឆ្នាំ២០២៤ គណៈកម្មាធិការពិគ្រោះយោបល់កិច្ចការស្ត្រី និងកុមារ ខេត្តកណ្តាល"
+        " បានរៀបចំកិច្ចប្រជុំបូកសរុបលទ្ធផលការងារប្រចាំឆមាសទី១ ឆ្នាំ២០២៤។\n"
+        "កិច្ចប្រជុំនេះមានការចូលរួមពីមន្ទីរជំនាញ និងអង្គការដៃគូ ចំនួន៦៦រូប។"
+    )
+    assert (doc.title, doc.url, doc.published) == (
+        "កិច្ចប្រជុំបូកសរុបលទ្ធផលការងារប្រចាំឆមាសទី១ ឆ្នាំ២០២៤",
+        "https://kandal.gov.kh/news/2024/07/31/meeting",
+        "2024-07-31",
+    )
 
 
 @pytest.mark.parametrize(
