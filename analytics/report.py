@@ -177,11 +177,24 @@ def _status(held_on: date | None, end: date) -> str:
     return "held this week" if held_on > end - timedelta(days=7) else "held"
 
 
-def load_briefing(con, week: str, filters=None, lang: str = "en") -> Briefing:
-    """The whole weekly briefing for ISO `week` under the sidebar filters (their dates are ignored)."""
+def weeks_with_meetings(con, filters=None) -> list[str]:
+    """ISO weeks that hold at least one meeting under the filters (dates ignored), newest first."""
+    from analytics.filters import Filters
+
+    where, params = replace(filters or Filters(), date_from=None, date_to=None).where("m")
+    week_start = "CAST(date_trunc('week', m.meeting_date) AS DATE)"
+    sql = f"SELECT DISTINCT {week_start} AS w FROM meetings m WHERE ({where}) AND m.meeting_date IS NOT NULL"  # noqa: S608
+    rows = con.execute(sql + " ORDER BY w DESC", params).fetchall()
+    return [week_label(row[0]) for row in rows]
+
+
+def load_briefing(con, filters=None, week: str = "", lang: str = "en") -> Briefing:
+    """The weekly briefing for ISO `week` (default: last complete week) under the sidebar filters;
+    the filters' own dates are ignored (the week sets them)."""
     from analytics.filters import Filters
 
     filters = replace(filters or Filters(), date_from=None, date_to=None)
+    week = week or last_complete_week()
     start, end = parse_week(week)
     weekly = load_weekly(con, filters, start, end)
     parts = load_breakdowns(con, filters, start, end)
@@ -276,7 +289,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         parse_week(week)
         with db.connection(args.db) as con:
-            b = load_briefing(con, week, lang=args.lang)
+            b = load_briefing(con, week=week, lang=args.lang)
     except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -1,0 +1,75 @@
+"""Weekly review: pick an ISO week -> the briefing (numbers, charts, breakdowns, semester reviews,
+meetings) with one-click PowerPoint and printable HTML downloads."""
+
+import streamlit as st
+
+from analytics import deck, report, ui
+
+
+def week_picker(weeks: list[str], lab: dict) -> str:
+    """Select box: the last complete week first, then the weeks that hold meetings (newest first)."""
+    options = list(dict.fromkeys([report.last_complete_week(), *weeks]))
+
+    def label(week: str) -> str:
+        start, end = report.parse_week(week)
+        return f"{week} ({start:%d %b} – {end:%d %b %Y})"
+
+    return st.selectbox(lab["week"], options, key="weekly_week", format_func=label)
+
+
+def downloads(b: report.Briefing, lang: str) -> None:
+    """PPTX (built on click: charts take a browser) and HTML download buttons."""
+    stem = f"weekly_review_{b.week}"
+    left, right = st.columns(2)
+    left.download_button(
+        "⬇ PowerPoint (PPTX)", data=lambda: deck.build_deck(b, lang=lang), file_name=f"{stem}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="weekly_pptx", on_click="ignore", type="primary")
+    right.download_button(
+        "⬇ HTML (printable)", data=lambda: report.briefing_html(b, lang).encode("utf-8"),
+        file_name=f"{stem}.html", mime="text/html", key="weekly_html", on_click="ignore")
+
+
+def numbers(b: report.Briefing, lab: dict) -> None:
+    """Headline figures; meetings compared with the previous four-week average."""
+    cols = st.columns(len(b.headline))
+    for col, (key, value) in zip(cols, b.headline.items(), strict=True):
+        delta = report.change_text(b.n_meetings, b.prev_avg) if key == "meetings" else None
+        col.metric(lab[f"h_{key}"], value, delta=delta or None)
+
+
+def named(df, key: str, lang: str):
+    """Breakdown with Khmer names when the page is in Khmer."""
+    if lang == "km" and not df.empty:
+        df = df.assign(**{key: [km or en for en, km in zip(df[key], df["name_km"].fillna(""),
+                                                           strict=True)]})
+    return df[[key, "meetings"]]
+
+
+with ui.warehouse() as con:
+    filters = ui.page_start(con, "weekly")
+    lang = ui.lang()
+    lab = report.labels(lang)
+    week = week_picker(ui.cached(report.weeks_with_meetings, con, filters), lab)
+    b = ui.cached(report.load_briefing, con, filters, week=week, lang=lang)
+    downloads(b, lang)
+    numbers(b, lab)
+    if b.n_meetings == 0:
+        st.info(lab["no_meetings"])
+    st.subheader(lab["frequency"])
+    st.plotly_chart(deck.frequency_figure(b, lang), key="weekly_frequency")
+    left, right = st.columns(2)
+    left.subheader(lab["by_ministry"])
+    left.dataframe(named(b.by_ministry, "ministry", lang), hide_index=True)
+    right.subheader(lab["by_province"])
+    right.dataframe(named(b.by_province, "province", lang), hide_index=True)
+    st.subheader(lab["partners_chart"])
+    if b.partners.empty:
+        st.caption(lab["no_partners"])
+    else:
+        st.plotly_chart(deck.partners_figure(b, lang), key="weekly_partners")
+    st.subheader(f"{lab['semester_progress']} · {b.semester}")
+    st.caption(lab["semester_note"])
+    st.dataframe(b.reviews, hide_index=True)
+    st.subheader(lab["meetings_list"])
+    st.dataframe(b.meetings.drop(columns=["province_km", "meeting_id"]), hide_index=True)
