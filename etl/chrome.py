@@ -18,12 +18,13 @@ TITLE_MAX_CHARS = 200
 
 @dataclass(frozen=True)
 class ChromeRules:
-    """Compiled chrome rules: one alternation per kind of rule."""
+    """Compiled chrome rules (line rules as one alternation; inline rules one by one, which is faster)."""
 
     header: re.Pattern
     drop_line: re.Pattern
     tail_heading: re.Pattern
-    inline_remove: re.Pattern
+    inline_remove: tuple[re.Pattern, ...]
+    break_markers: tuple[str, ...]
     inline_break: re.Pattern
 
 
@@ -31,12 +32,24 @@ def _alternation(patterns: list[str]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+def _runs(markers: list[str]) -> re.Pattern:
+    """Runs such as "++++" (at least as long as the marker) with the spaces around them."""
+    runs = "|".join(f"{re.escape(m[0])}{{{len(m)},}}" for m in markers)
+    return re.compile(f"[ \\t\u00a0]*(?:{runs})[ \\t\u00a0]*")
+
+
 @cache
 def load_rules(path: Path = RULES_PATH) -> ChromeRules:
     """Load and compile the chrome rules once (a bad pattern fails loudly here)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    kinds = ("header", "drop_line", "tail_heading", "inline_remove", "inline_break")
-    return ChromeRules(**{kind: _alternation(data[kind]) for kind in kinds})
+    return ChromeRules(
+        header=_alternation(data["header"]),
+        drop_line=_alternation(data["drop_line"]),
+        tail_heading=_alternation(data["tail_heading"]),
+        inline_remove=tuple(re.compile(p) for p in data["inline_remove"]),
+        break_markers=tuple(data["inline_break"]),
+        inline_break=_runs(data["inline_break"]),
+    )
 
 
 def trim(line: str) -> str:
@@ -46,11 +59,14 @@ def trim(line: str) -> str:
 
 def _clean_lines(text: str, rules: ChromeRules) -> list[str]:
     """Remove inline chrome and split lines at decorative runs ("title +++++ body")."""
+    for pattern in rules.inline_remove:
+        text = pattern.sub("", text)
+    breaks = any(marker in text for marker in rules.break_markers)  # rare: skip the regex
     lines: list[str] = []
-    for line in rules.inline_remove.sub("", text).split("\n"):
+    for line in text.split("\n"):
         if rules.drop_line.fullmatch(trim(line)):
             continue  # a decoration-only line goes, it does not become a paragraph break
-        lines.extend(rules.inline_break.sub("\n", line).split("\n"))
+        lines.extend(rules.inline_break.sub("\n", line).split("\n") if breaks else [line])
     return lines
 
 
