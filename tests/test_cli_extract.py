@@ -133,3 +133,20 @@ def test_only_meetings_filters_documents_but_keeps_rejections(stub_extractor, ca
         "rows.jsonl#row-7",
     ]
     assert summary(records) == [(source, rows[source]) for source in kept]  # row-6 is no meeting
+
+
+@pytest.mark.parametrize(
+    ("count", "tty", "bar"), [(25, True, True), (25, False, False), (3, True, False)]
+)
+def test_progress_bar_only_on_a_terminal_for_many_files(
+    stub_extractor, capsys, monkeypatch, tmp_path, count, tty, bar
+):
+    for i in range(count):
+        (tmp_path / f"{i:02}.txt").write_text(f"អត្ថបទទី {i}", encoding="utf-8")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    assert main(["extract", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["title"] for line in out.splitlines()] == [
+        f"អត្ថបទទី {i}" for i in range(count)
+    ]
+    assert (f"{count}/{count}" in err) is bar  # the bar goes to stderr, never into the JSON Lines
