@@ -85,13 +85,8 @@ def read_file(path: Path, data: bytes | None = None) -> list[Document | Rejected
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        return [
-            Rejected(
-                source,
-                f"unsupported file type '{suffix or path.name}' (supported: {supported})",
-                None,
-            )
-        ]
+        reason = f"unsupported file type '{suffix or path.name}' (supported: {supported})"
+        return [Rejected(source, reason, None if data is None else file_hash(data))]
     if data is None:
         data_or_reason = _read_bytes(path)
         if isinstance(data_or_reason, str):
