@@ -69,7 +69,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     PRIMARY KEY (doc_id, field)
 );
 
--- Corrections from data/corrections.csv as applied in the last ingest.
+-- Corrections from data/corrections.csv as applied in the last ingest (applied on every ingest).
 CREATE TABLE IF NOT EXISTS corrections (
     target_id   VARCHAR NOT NULL,             -- meeting_id or doc_id
     field       VARCHAR NOT NULL,
@@ -78,7 +78,8 @@ CREATE TABLE IF NOT EXISTS corrections (
     author      VARCHAR,
     corrected_on DATE,
     applied     BOOLEAN NOT NULL,             -- false when the target no longer exists
-    meeting_id  VARCHAR                       -- the meeting it was applied to
+    meeting_id  VARCHAR,                      -- the meeting it was applied to
+    problem     VARCHAR                       -- why it was not applied (unknown target/field, bad value)
 );
 
 CREATE TABLE IF NOT EXISTS ingest_runs (
@@ -125,6 +126,50 @@ CREATE TABLE IF NOT EXISTS dim_partners (
     name_km       VARCHAR
 );
 
+-- Fields on which the sources of a merged meeting disagree (the meeting row holds the best-evidenced value).
+CREATE TABLE IF NOT EXISTS meeting_conflicts (
+    meeting_id  VARCHAR NOT NULL,
+    field       VARCHAR NOT NULL,             -- meeting_date | province | lead_ministry | organizer | chair
+    values_seen VARCHAR[] NOT NULL,           -- the distinct values the sources give
+    PRIMARY KEY (meeting_id, field)
+);
+
+-- The extractor's record for every document, as extracted (before dedup and corrections).
+-- Meetings are rebuilt from these rows on every ingest, so an unchanged file is never re-read.
+CREATE TABLE IF NOT EXISTS doc_records (
+    doc_id              VARCHAR PRIMARY KEY,
+    is_meeting          BOOLEAN NOT NULL,
+    confidence          DOUBLE NOT NULL,
+    meeting_date        DATE,
+    date_year_inferred  BOOLEAN NOT NULL,
+    date_text           VARCHAR,
+    province            VARCHAR,
+    province_code       VARCHAR,
+    lead_ministry       VARCHAR,
+    ministries          VARCHAR[] NOT NULL,
+    organizer           VARCHAR,
+    chair               VARCHAR,
+    chair_title         VARCHAR,
+    partners            VARCHAR[] NOT NULL,
+    semester            VARCHAR,
+    period              VARCHAR,
+    meeting_type        VARCHAR,
+    online              BOOLEAN NOT NULL,
+    participants        INTEGER
+);
+
+-- Every input file seen, so unchanged files are skipped (same size and mtime, or same content hash).
+CREATE TABLE IF NOT EXISTS source_files (
+    path        VARCHAR PRIMARY KEY,          -- as given on the command line, resolved to absolute
+    file_hash   VARCHAR,                      -- sha256 of the bytes (NULL when too large to read)
+    size        BIGINT NOT NULL,
+    mtime_ns    BIGINT NOT NULL,
+    status      VARCHAR NOT NULL,             -- 'loaded' | 'rejected'
+    n_docs      INTEGER NOT NULL,             -- documents loaded from it (rows of jsonl/csv exports)
+    doc_ids     VARCHAR[] NOT NULL,           -- those documents (a changed file replaces exactly these)
+    run_id      INTEGER NOT NULL              -- the ingest run that last read it
+);
+
 -- Meetings with their lists flattened, for tables and exports.
 CREATE OR REPLACE VIEW meetings_flat AS
 SELECT m.*,
@@ -137,17 +182,21 @@ SELECT m.*,
 FROM meetings m;
 
 -- Meetings a person should look at: missing key fields, low confidence, or sources that disagree.
--- (etl/ingest.py may refine the reasons; the columns stay.)
 CREATE OR REPLACE VIEW review_queue AS
-SELECT meeting_id, title, meeting_date, province, lead_ministry, organizer, confidence, n_sources,
+SELECT m.meeting_id, m.title, m.meeting_date, m.province, m.lead_ministry, m.organizer, m.confidence,
+       m.n_sources,
        concat_ws('; ',
-           CASE WHEN meeting_date IS NULL THEN 'no date' END,
-           CASE WHEN province IS NULL THEN 'no province' END,
-           CASE WHEN lead_ministry IS NULL AND organizer IS NULL THEN 'no organiser' END,
-           CASE WHEN confidence < 0.6 THEN 'low confidence' END) AS reasons
-FROM meetings
-WHERE meeting_date IS NULL OR province IS NULL
-   OR (lead_ministry IS NULL AND organizer IS NULL) OR confidence < 0.6;
+           CASE WHEN m.meeting_date IS NULL THEN 'no date' END,
+           CASE WHEN m.province IS NULL THEN 'no province' END,
+           CASE WHEN m.lead_ministry IS NULL AND m.organizer IS NULL THEN 'no organiser' END,
+           CASE WHEN m.confidence < 0.6 THEN 'low confidence' END,
+           CASE WHEN c.fields IS NOT NULL THEN 'sources disagree on ' || array_to_string(c.fields, ', ') END
+       ) AS reasons
+FROM meetings m
+LEFT JOIN (SELECT meeting_id, list(field ORDER BY field) AS fields FROM meeting_conflicts
+           GROUP BY meeting_id) c ON c.meeting_id = m.meeting_id
+WHERE m.meeting_date IS NULL OR m.province IS NULL
+   OR (m.lead_ministry IS NULL AND m.organizer IS NULL) OR m.confidence < 0.6 OR c.fields IS NOT NULL;
 
 -- Facts about the warehouse itself, e.g. ('dataset', 'demo') for the synthetic demo warehouse.
 CREATE TABLE IF NOT EXISTS warehouse_meta (

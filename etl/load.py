@@ -1,0 +1,221 @@
+"""Extracted rows -> warehouse tables: bulk inserts (Arrow tables, never row by row) and deletes.
+
+`save_*` write into an open DuckDB connection; `load_*` read stored state back. Rows are plain
+dicts built by etl/ingest_files.py; each save takes a whole batch.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
+
+# Columns that arrive as ISO strings and are cast by DuckDB on insert.
+_DATE_COLUMNS = {"published", "meeting_date"}
+
+
+@dataclass
+class Batch:
+    """Rows collected from a group of input files, saved together in one transaction."""
+
+    documents: list[dict] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)
+    files: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    touched: list[dict] = field(default_factory=list)  # same content, new size/mtime: re-stamp only
+
+    def __len__(self) -> int:
+        return len(self.documents) + len(self.files) + len(self.rejected)
+
+
+def save_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and view of etl/schema.sql (no-op for existing tables)."""
+    con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], ignore: bool = False) -> None:
+    """Insert `rows` (dicts keyed by column) into `table` by column name, in one statement."""
+    if not rows:
+        return
+    arrow = pa.Table.from_pylist(rows)
+    columns = ", ".join(
+        f"TRY_CAST({name} AS DATE) AS {name}" if name in _DATE_COLUMNS else name
+        for name in arrow.column_names
+    )
+    con.register("_rows", arrow)
+    try:
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        con.execute(f"{verb} INTO {table} BY NAME SELECT {columns} FROM _rows")  # noqa: S608 (own names)
+    finally:
+        con.unregister("_rows")
+
+
+def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
+    """Remove documents with their records and evidence (meetings are rebuilt afterwards)."""
+    if not doc_ids:
+        return
+    con.register("_gone", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
+    try:
+        for table in ("evidence", "doc_records", "documents"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _gone)")  # noqa: S608
+    finally:
+        con.unregister("_gone")
+
+
+def save_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: int) -> None:
+    """Write one batch in a transaction: replace changed files' documents, insert new ones."""
+    con.execute("BEGIN TRANSACTION")
+    for row in batch.files:
+        row["run_id"] = run_id
+    _replace_files(con, batch.files)
+    _touch_files(con, batch.touched)
+    # The same text may arrive twice (a copied file): doc_id is its content hash, first one wins.
+    _insert(con, "documents", batch.documents, ignore=True)
+    _insert(con, "doc_records", batch.records, ignore=True)
+    _insert(con, "evidence", batch.evidence, ignore=True)
+    now = datetime.now()
+    _insert(con, "rejected_inputs", [dict(r, run_id=run_id, seen_at=now) for r in batch.rejected])
+    con.execute("COMMIT")
+
+
+def _replace_files(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Upsert the file index; a re-read file's old documents are deleted before its new ones go in.
+
+    A file that is now rejected keeps the documents of its last good version (bad input never
+    loses good input). Documents that disappear are remembered by source (remember_replaced), so
+    the edited version of an article keeps its meeting_id.
+    """
+    if not rows:
+        return
+    old = _old_doc_ids(con, [row["path"] for row in rows])
+    for row in rows:
+        if row["status"] == "rejected" and old.get(row["path"]):
+            row["doc_ids"], row["n_docs"] = old[row["path"]], len(old[row["path"]])
+    keep = {doc_id for row in rows for doc_id in row["doc_ids"]}
+    reread = sorted({d for row in rows if row["status"] == "loaded" for d in old.get(row["path"], [])})
+    remember_replaced(con, [doc_id for doc_id in reread if doc_id not in keep])
+    delete_documents(con, reread)
+    _delete_by_path(con, "source_files", [row["path"] for row in rows])
+    _insert(con, "source_files", rows)
+
+
+def _old_doc_ids(con: duckdb.DuckDBPyConnection, paths: list[str]) -> dict[str, list[str]]:
+    con.register("_paths", pa.table({"path": pa.array(paths, pa.string())}))
+    try:
+        rows = con.execute(
+            "SELECT path, doc_ids FROM source_files WHERE path IN (SELECT path FROM _paths)"
+        ).fetchall()
+    finally:
+        con.unregister("_paths")
+    return dict(rows)
+
+
+def _delete_by_path(con: duckdb.DuckDBPyConnection, table: str, paths: list[str]) -> None:
+    con.register("_paths", pa.table({"path": pa.array(paths, pa.string())}))
+    try:
+        con.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM _paths)")  # noqa: S608
+    finally:
+        con.unregister("_paths")
+
+
+def _touch_files(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Re-stamp size/mtime of files whose content hash did not change."""
+    if not rows:
+        return
+    con.register("_touch", pa.Table.from_pylist(
+        [{"path": r["path"], "size": r["size"], "mtime_ns": r["mtime_ns"]} for r in rows]))
+    try:
+        con.execute("UPDATE source_files SET size = t.size, mtime_ns = t.mtime_ns FROM _touch t"
+                    " WHERE source_files.path = t.path")
+    finally:
+        con.unregister("_touch")
+
+
+def remember_replaced(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
+    """Note (source, meeting_id) of documents about to be replaced, in temp table replaced_sources."""
+    con.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS replaced_sources (source VARCHAR, meeting_id VARCHAR)"
+    )
+    if not doc_ids:
+        return
+    con.register("_old", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
+    try:
+        con.execute(
+            "INSERT INTO replaced_sources SELECT d.source, s.meeting_id FROM documents d"
+            " JOIN meeting_sources s USING (doc_id) WHERE d.doc_id IN (SELECT doc_id FROM _old)"
+        )
+    finally:
+        con.unregister("_old")
+
+
+def load_file_index(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str | None]]:
+    """path -> (size, mtime_ns, file_hash) of every input file already in the warehouse."""
+    rows = con.execute("SELECT path, size, mtime_ns, file_hash FROM source_files").fetchall()
+    return {path: (size, mtime, digest) for path, size, mtime, digest in rows}
+
+
+def save_dims(con: duckdb.DuckDBPyConnection, ministries, provinces, partners) -> None:
+    """Refill the dimension tables from the gazetteers."""
+    for table, rows, width in (
+        ("dim_ministries", ministries, 3), ("dim_provinces", provinces, 5), ("dim_partners", partners, 3)
+    ):
+        con.execute(f"DELETE FROM {table}")  # noqa: S608 (table names are constants above)
+        if rows:
+            marks = ", ".join("?" * width)
+            insert = f"INSERT OR IGNORE INTO {table} VALUES ({marks})"  # noqa: S608
+            con.executemany(insert, [list(r) for r in rows])
+
+
+def save_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str | None]) -> None:
+    """Upsert facts about the warehouse (dataset label, corrections hash, schema hash, ...)."""
+    for key, value in values.items():
+        con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
+
+
+def load_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """All warehouse_meta rows as a dict."""
+    return dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
+
+
+def save_migrated(con: duckdb.DuckDBPyConnection, old_path: Path) -> list[str]:
+    """Copy every table of an older-schema warehouse into this one by column name.
+
+    Returns the tables that could not be copied (e.g. a new NOT NULL column); their rows are
+    rebuilt: source_files is left empty then, so every input file is read again.
+    """
+    con.execute(f"ATTACH '{old_path}' AS old (READ_ONLY)")
+    failed = []
+    try:
+        new_tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
+        for table in new_tables:
+            if not _copy_table(con, table):
+                failed.append(table)
+        if {"documents", "doc_records"} & set(failed):
+            con.execute("DELETE FROM source_files")
+    finally:
+        con.execute("DETACH old")
+    return failed
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Copy the columns `table` shares with old.`table`; False when that is not possible."""
+    old_columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' AND table_name = ?",
+        [table]).fetchall()}
+    new_columns = [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database()"
+        " AND table_name = ? ORDER BY column_index", [table]).fetchall()]
+    shared = ", ".join(f'"{c}"' for c in new_columns if c in old_columns)
+    if not shared:
+        return not old_columns
+    try:
+        con.execute(f"INSERT INTO {table} ({shared}) SELECT {shared} FROM old.{table}")  # noqa: S608
+        return True
+    except duckdb.Error:
+        con.execute(f"DELETE FROM {table}")  # noqa: S608
+        return False

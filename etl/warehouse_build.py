@@ -1,0 +1,209 @@
+"""One ingest run: input files -> a finished copy of the warehouse in a temp file, then publish.
+
+The copy is only made once there is something to write, so re-ingesting unchanged inputs reads
+the index, stats the files and stops. Extraction runs in a process pool, a window of files at a
+time (so memory stays bounded at a million articles); rows go to DuckDB in batches.
+"""
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+from etl import gazetteer
+from etl.corrections import apply_corrections, corrections_hash, read_corrections
+from etl.dedup import assign_meeting_ids
+from etl.ingest_files import FileResult, extractor_hash, process_file
+from etl.load import (
+    Batch,
+    load_file_index,
+    load_meta,
+    remember_replaced,
+    save_batch,
+    save_dims,
+    save_meta,
+    save_migrated,
+    save_schema,
+)
+from etl.merge import save_meetings
+from etl.publish import copy_current, publish, temp_path
+from etl.read import iter_input_files
+
+BATCH_DOCS = 2000  # documents per insert transaction
+WINDOW = 4096  # files handed to the pool at a time
+INLINE_MAX = 64  # fewer files than this are extracted in-process (no pool start-up cost)
+TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
+
+
+class Build:
+    """State of one ingest run; `run` fills an IngestSummary and publishes when something changed."""
+
+    def __init__(self, db_path: Path, corrections_path: Path, dataset: str | None, schema: str):
+        self.db_path, self.corrections_path = db_path, corrections_path
+        self.dataset, self.schema = dataset, schema
+        self.extractor = extractor_hash()
+        self.tmp = temp_path(db_path)
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.batch = Batch()
+        self.index: dict = {}
+        self.meta: dict = {}
+        self.run_id = 1
+        self.started = datetime.now()
+
+    def run(self, paths: list[str], workers: int, progress: bool, summary):
+        corrections = read_corrections(self.corrections_path)  # a bad file fails before any work
+        self._read_state()
+        files = [str(p) for p in iter_input_files(paths)]
+        summary.files_seen = len(files)
+        bar = tqdm(total=len(files), unit="file", disable=not progress or len(files) < 500,
+                   desc="ingest", smoothing=0.05)
+        with bar:
+            tasks = self._scan(files, summary, bar)
+            for result in self._results(tasks, workers):
+                self._take(result, summary)
+                bar.update(1)
+        self._flush()
+        if not self._needs_publish(corrections):
+            return summary
+        self._rebuild(summary, corrections, paths)
+        self.close()
+        publish(self.tmp, self.db_path)
+        summary.published = True
+        return summary
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    def _read_state(self) -> None:
+        """File index, meta and next run id of the published warehouse (read-only, short)."""
+        if not self.db_path.is_file():
+            return
+        con = duckdb.connect(str(self.db_path), read_only=True)
+        try:
+            self.meta = load_meta(con)
+            # Another schema or another extractor: every file is read and extracted again.
+            if self.meta.get("schema_hash") == self.schema and self.meta.get("extractor_hash") == self.extractor:
+                self.index = load_file_index(con)
+            self.run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs").fetchone()[0]
+        finally:
+            con.close()
+
+    def _scan(self, files: list[str], summary, bar) -> list[tuple[str, str, str | None]]:
+        """Skip files whose size and mtime match the index; the rest become worker tasks."""
+        tasks = []
+        for given in files:
+            key = os.path.abspath(given)
+            known = self.index.get(key)
+            try:
+                stat = os.stat(given)
+            except OSError:
+                stat = None
+            if known and stat and (stat.st_size, stat.st_mtime_ns) == known[:2]:
+                summary.files_unchanged += 1
+                bar.update(1)
+            else:
+                tasks.append((key, given, known[2] if known else None))
+        return tasks
+
+    def _results(self, tasks: list, workers: int) -> Iterator[FileResult]:
+        if workers <= 1 or len(tasks) < INLINE_MAX:
+            yield from map(process_file, tasks)
+            return
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["etl.ingest_files"])
+        with context.Pool(workers) as pool:
+            for start in range(0, len(tasks), WINDOW):
+                yield from pool.imap(process_file, tasks[start:start + WINDOW], chunksize=8)
+
+    def _take(self, result: FileResult, summary) -> None:
+        """Count one file's outcome and queue its rows."""
+        summary.rejected += [(r["source"], r["reason"]) for r in result.rejected]
+        summary.files_rejected += bool(result.rejected)
+        if result.outcome == "unchanged":
+            summary.files_unchanged += 1
+            self.batch.touched.append(result.file_row)
+            return
+        summary.files_new += result.outcome == "new"
+        summary.files_changed += result.outcome == "changed"
+        self.batch.files.append(result.file_row)
+        self.batch.documents += result.documents
+        self.batch.records += result.records
+        self.batch.evidence += result.evidence
+        self.batch.rejected += result.rejected
+        if len(self.batch.documents) >= BATCH_DOCS:
+            self._flush()
+
+    def _flush(self) -> None:
+        touched = len(self.batch.touched)
+        if not len(self.batch) and (not touched or (touched < TOUCH_PUBLISH_MIN and self.con is None)):
+            return
+        save_batch(self._open(), self.batch, self.run_id)
+        self.batch = Batch()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """The temp warehouse: a copy of the published one (or migrated / new), opened for writing."""
+        if self.con is None:
+            same_schema = self.meta.get("schema_hash") == self.schema
+            copied = same_schema and copy_current(self.db_path, self.tmp)
+            self.con = duckdb.connect(str(self.tmp))
+            if not copied:
+                save_schema(self.con)
+                if self.db_path.is_file():
+                    save_migrated(self.con, self.db_path)
+            remember_replaced(self.con, [])
+        return self.con
+
+    def _needs_publish(self, corrections: list[dict]) -> bool:
+        wanted = self._wanted_meta()
+        return self.con is not None or any(self.meta.get(k) != v for k, v in wanted.items())
+
+    def _wanted_meta(self) -> dict[str, str | None]:
+        wanted = {"schema_hash": self.schema, "extractor_hash": self.extractor,
+                  "corrections_hash": corrections_hash(self.corrections_path)}
+        if self.dataset is not None:
+            wanted["dataset"] = self.dataset
+        return wanted
+
+    def _rebuild(self, summary, corrections: list[dict], paths: list[str]) -> None:
+        """Regroup meetings, rebuild their rows, apply corrections, record the run."""
+        con = self._open()
+        con.execute("CREATE OR REPLACE TEMP TABLE old_meetings AS"
+                    " SELECT meeting_id, md5(CAST(f AS VARCHAR)) AS sig, n_sources FROM meetings_flat f")
+        con.execute("BEGIN TRANSACTION")
+        save_dims(con, gazetteer.dim_ministries(), gazetteer.dim_provinces(), gazetteer.dim_partners())
+        assign_meeting_ids(con)
+        save_meetings(con)
+        summary.corrections_applied = apply_corrections(con, corrections)
+        save_meta(con, self._wanted_meta() | {"built_at": datetime.now().isoformat(timespec="seconds")})
+        _count_meetings(con, summary)
+        _save_run(con, self.run_id, self.started, paths, summary)
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+
+
+def _count_meetings(con: duckdb.DuckDBPyConnection, summary) -> None:
+    """added / updated / merged by comparing the rebuilt meetings with the snapshot taken before."""
+    added, updated, total, folded_new, folded_old = con.execute("""
+        SELECT (SELECT count(*) FROM meetings WHERE meeting_id NOT IN (SELECT meeting_id FROM old_meetings)),
+               (SELECT count(*) FROM meetings_flat f JOIN old_meetings o USING (meeting_id)
+                 WHERE md5(CAST(f AS VARCHAR)) <> o.sig),
+               (SELECT count(*) FROM meetings),
+               (SELECT coalesce(sum(n_sources - 1), 0) FROM meetings),
+               (SELECT coalesce(sum(n_sources - 1), 0) FROM old_meetings)""").fetchone()
+    summary.meetings_added, summary.meetings_updated, summary.meetings_total = added, updated, total
+    summary.meetings_merged = max(0, int(folded_new) - int(folded_old))
+
+
+def _save_run(con, run_id: int, started: datetime, paths: list[str], summary) -> None:
+    con.execute(
+        "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, started, datetime.now(), "; ".join(paths), summary.files_seen, summary.files_new,
+         summary.files_changed, summary.files_unchanged, summary.files_rejected,
+         summary.meetings_added, summary.meetings_updated, summary.meetings_merged],
+    )
