@@ -6,6 +6,7 @@ reason a person can act on; they never raise. One bad row of a scraper export re
 
 import hashlib
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,14 +109,16 @@ def read_file(path: Path, data: bytes | None = None) -> list[Document | Rejected
 def _read_bytes(path: Path) -> bytes | str:
     """The file's bytes, or the reason they cannot be read (size is checked before reading)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _too_large(size)
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return "is a directory"
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"  # a FIFO or device would block or never end
+        if info.st_size > MAX_FILE_BYTES:
+            return _too_large(info.st_size)
         return path.read_bytes()
     except FileNotFoundError:
         return "no such file or directory"
-    except IsADirectoryError:
-        return "is a directory"
     except OSError as error:
         return f"cannot read file: {error.strerror or error}"
 

@@ -265,6 +265,15 @@ def test_too_large_file_rejected_from_its_size_without_reading(tmp_path, monkeyp
     assert read_file(path) == [Rejected(str(path), "file too large: 52.4 MB > 20 MB", None)]
 
 
+def test_directories_and_fifos_are_rejected_not_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "dir.txt").mkdir()
+    assert summary(read_file(tmp_path / "pipe.txt") + read_file(tmp_path / "dir.txt")) == [
+        ("pipe.txt", "not a regular file"),
+        ("dir.txt", "is a directory"),
+    ]
+
+
 def test_iter_input_files_recursive_sorted_skips_hidden_and_unsupported(tmp_path):
     for rel in ("b/2.txt", "b/1.html", "a.jsonl", ".git/x.txt", "b/.hidden.md", "c.pdf", "d.CSV"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
