@@ -85,7 +85,7 @@ def _apply(con: duckdb.DuckDBPyConnection, meeting_id: str, row: dict) -> str | 
     else:
         return f"unknown field {name!r}"
     con.execute(
-        "UPDATE meetings SET corrected_fields = list_distinct(list_append(corrected_fields, ?))"
+        "UPDATE meetings SET corrected_fields = list_sort(list_distinct(list_append(corrected_fields, ?)))"
         " WHERE meeting_id = ?", [name, meeting_id])
     return None
 
