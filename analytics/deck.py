@@ -203,8 +203,8 @@ def _title_slide(prs, b: Briefing, lab: dict) -> None:
     for shape, top, height in ((slide.shapes.title, 1.6, 2.0), (slide.placeholders[1], 4.0, 1.8)):
         shape.left, shape.top, shape.width, shape.height = (Inches(0.8), Inches(top), Inches(11.7),
                                                             Inches(height))
-    write(slide.shapes.title.text_frame, [lab["title"], lab["title_km"]], size=36, bold=True,
-          color=ACCENT)
+    titles = list(dict.fromkeys([lab["title"], lab["title_km"]]))  # one line when both are Khmer
+    write(slide.shapes.title.text_frame, titles, size=36, bold=True, color=ACCENT)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     write(slide.placeholders[1].text_frame,
           [f"{lab['week']} {b.week} · {b.start} – {b.end}", f"{lab['filters']}: {b.caption}",
