@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from analytics import i18n
 from etl.normalize import normalize_text
 
 # Column order of the Explorer table (and of `python -m etl export`): SQL expression, English, Khmer header.
@@ -79,6 +80,8 @@ def meetings_table(con: duckdb.DuckDBPyConnection, filters, search: str | None =
         params = [*params, int(limit)]
     df = con.execute(sql, params).df()
     df[df.columns[0]] = pd.to_datetime(df[df.columns[0]]).dt.date
+    kind = COLUMNS[10][header]  # meeting types as words ("Semester review"), missing stays missing
+    df[kind] = [None if v is None or pd.isna(v) else i18n.meeting_type(v, lang) for v in df[kind]]
     return df
 
 
@@ -154,16 +157,15 @@ def highlight_html(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 
 def documents_records(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> pd.DataFrame:
-    """What the warehouse holds for these documents: status and the meeting each one fed, if any."""
+    """What the warehouse holds for these documents: text, status and the meeting each one fed, if any."""
     return con.execute("""
-        SELECT d.doc_id, d.source, d.title, d.status, ms.meeting_id, m.meeting_date, m.province,
-               m.lead_ministry, m.organizer, m.chair, m.chair_title, m.semester, m.meeting_type,
-               m.online, m.participants, m.confidence,
-               (SELECT string_agg(mp.partner, '; ' ORDER BY mp.partner) FROM meeting_partners mp
-                WHERE mp.meeting_id = m.meeting_id) AS partners
+        SELECT d.doc_id, d.source, d.status, d.text, f.meeting_id, coalesce(f.title, d.title) AS title,
+               f.meeting_date, f.date_text, f.province, f.lead_ministry, f.ministries, f.organizer,
+               f.chair, f.chair_title, f.partners, f.semester, f.period, f.meeting_type, f.online,
+               f.participants, f.confidence, f.n_sources
         FROM documents d
         LEFT JOIN meeting_sources ms ON ms.doc_id = d.doc_id
-        LEFT JOIN meetings m ON m.meeting_id = ms.meeting_id
+        LEFT JOIN meetings_flat f ON f.meeting_id = ms.meeting_id
         WHERE list_contains(?, d.doc_id)
         ORDER BY d.source, d.doc_id""", [list(doc_ids)]).df()
 

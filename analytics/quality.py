@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from etl import corrections
+
 # Field -> SQL test that the meeting has it (over meetings alias m). Order = order shown.
 COVERAGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("meeting_date", "m.meeting_date IS NOT NULL"),
@@ -23,28 +25,20 @@ COVERAGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("participants", "m.participants IS NOT NULL"),
 )
 
-CORRECTIONS_HELP = {
-    "en": """\
-**How to correct a meeting.** Add one line per corrected field to `data/corrections.csv`, then run
-`python -m etl ingest` (or `make run`); the next ingest applies it and this page lists it.
-
-| column | meaning |
-|---|---|
-| `target_id` | the meeting's `meeting_id` (Explorer's last column) or a source `doc_id` |
-| `field` | the field to set, e.g. `province`, `lead_ministry`, `meeting_date`, `chair` |
-| `value` | the correct value (English canonical name for ministries/provinces, ISO date `YYYY-MM-DD`) |
-| `note` | why: what the article says |
-| `author` | who checked it |
-| `corrected_on` | the day of the check, `YYYY-MM-DD` |
-
-Example: `m_3b02897027739fc9,province,Phnom Penh,article says ភ្នំពេញ,sokha,2024-08-01`
-""",
-    "km": """\
-**របៀបកែតម្រូវកិច្ចប្រជុំ។** បន្ថែមមួយបន្ទាត់សម្រាប់វាលនីមួយៗទៅក្នុង `data/corrections.csv`
-(`target_id, field, value, note, author, corrected_on`) រួចដំណើរការ `python -m etl ingest` ម្តងទៀត។
-`target_id` គឺ `meeting_id` (ជួរឈរចុងក្រោយនៃតារាង Explorer) ឬ `doc_id` នៃប្រភព។
-""",
+# Column meanings for the help text; the column names themselves come from etl/corrections.py.
+COLUMN_HELP = {
+    "target_id": "a source `doc_id` (best: survives re-ingest and de-duplication) or a `meeting_id`",
+    "field": "the field to set (see below), or `is_meeting` with value `false` to drop a non-meeting",
+    "value": "the right value: English canonical names, ISO dates `YYYY-MM-DD`, lists as `A; B`",
+    "note": "why: what the article says",
+    "author": "who checked it",
+    "corrected_on": "day of the check, `YYYY-MM-DD`",
 }
+KM_HELP = """\
+**របៀបកែតម្រូវកិច្ចប្រជុំ។** បន្ថែមមួយបន្ទាត់សម្រាប់វាលនីមួយៗទៅក្នុង `data/corrections.csv`
+(`{columns}`) រួចដំណើរការ `python -m etl ingest` ម្តងទៀត។ `target_id` គឺ `doc_id` នៃប្រភព
+(ល្អបំផុត) ឬ `meeting_id` (ជួរឈរចុងក្រោយនៃតារាង Explorer)។ វាល៖ {fields}។
+"""
 
 
 def _where(filters) -> tuple[str, list]:
@@ -107,5 +101,15 @@ def applied_corrections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def corrections_help(lang: str = "en") -> str:
-    """Markdown telling a reviewer how to add a correction."""
-    return CORRECTIONS_HELP.get(lang, CORRECTIONS_HELP["en"])
+    """Markdown telling a reviewer how to add a correction (columns and fields from etl/corrections.py)."""
+    fields = ", ".join(f"`{f}`" for f in (*corrections.SCALAR_FIELDS, *corrections.LIST_FIELDS))
+    if lang == "km":
+        return KM_HELP.format(columns=", ".join(corrections.COLUMNS), fields=fields)
+    rows = "\n".join(f"| `{c}` | {COLUMN_HELP.get(c, '')} |" for c in corrections.COLUMNS)
+    return (
+        "**How to correct a meeting.** Add one line per corrected field to `data/corrections.csv`, "
+        "then run `python -m etl ingest` (or `make run`): every ingest applies the file, and the "
+        "table below lists what was applied.\n\n| column | meaning |\n|---|---|\n" + rows
+        + f"\n\nFields: {fields}.\n\nExample (the seed article without a year):\n\n"
+        "```\n366fa66908f46e18,meeting_date,2023-12-22,article says 22 December only,dara,2024-08-01\n```\n"
+    )

@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from etl import settings
+from etl.ingest import IngestSummary, ingest_paths
 from etl.read import SUPPORTED_SUFFIXES, Document, Rejected, read_documents
 
 UPLOAD_TYPES = sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
 PASTED_NAME = "pasted.txt"
+LOCK_TIMEOUT = 30.0  # seconds a page waits for another ingest before telling the user to retry
 
 
 def upload_root() -> Path:
@@ -61,8 +63,8 @@ def read_uploads(folder: Path) -> tuple[list[Document], list[Rejected]]:
     return docs, rejected
 
 
-def ingest_uploads(folder: Path, db_path: Path):
+def ingest_uploads(folder: Path, db_path: Path) -> IngestSummary:
     """Run the same ingest as `python -m etl ingest <files> --db <db_path>`; returns its IngestSummary."""
-    from etl.ingest import ingest_paths  # imported late: the page still loads if the ETL is broken
-
-    return ingest_paths(saved_files(folder), db_path=db_path, progress=False)
+    # One worker: uploads are small, and the dashboard server should not fork a process pool.
+    return ingest_paths(saved_files(folder), db_path=db_path, progress=False, workers=1,
+                        lock_timeout=LOCK_TIMEOUT)

@@ -1,0 +1,142 @@
+"""Read-layer results -> Streamlit elements for the Explorer, Data quality and Add articles pages."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics import explore, i18n, ui
+
+STRINGS_PATH = Path(__file__).resolve().parent / "explore_strings.json"
+# Fields of the detail view: (meetings_flat column, name kind for a Khmer rendering or None).
+DETAIL_FIELDS = (
+    ("meeting_date", None), ("date_text", None), ("province", "province"),
+    ("lead_ministry", "ministry"), ("ministries", "ministry"), ("organizer", None), ("chair", None),
+    ("chair_title", None), ("partners", "partner"), ("semester", None), ("period", None),
+    ("meeting_type", "type"), ("online", None), ("participants", None), ("confidence", None),
+    ("n_sources", None),
+)
+
+
+@cache
+def strings() -> dict[str, dict[str, str]]:
+    """key -> {"en", "km"} for these pages; validated once like analytics/data/strings.json."""
+    data = json.loads(STRINGS_PATH.read_text(encoding="utf-8"))
+    bad = [key for key, texts in data.items() if set(texts) != set(i18n.LANGS)]
+    if bad:
+        raise ValueError(f"{STRINGS_PATH.name}: keys without exactly en+km: {bad}")
+    return data
+
+
+def tx(key: str, **values) -> str:
+    """A string of these pages in the current language; falls back to the shared strings."""
+    texts = strings().get(key)
+    if texts is None:
+        return ui.t(key, **values)
+    text = texts.get(ui.lang()) or texts["en"]
+    return text.format(**values) if values else text
+
+
+def _plain(value) -> str:
+    """Cell text: lists joined, missing values as the shared 'none' marker."""
+    if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
+        return ui.t("value.none")
+    if hasattr(value, "__len__") and not isinstance(value, str):
+        return " · ".join(map(str, value)) or ui.t("value.none")
+    return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
+
+
+def detail_table(fields: dict) -> pd.DataFrame:
+    """The meeting's fields as rows: field label, value, and the Khmer name where there is one."""
+    rows = []
+    for name, kind in DETAIL_FIELDS:
+        value = fields.get(name)
+        khmer = ""
+        if kind and value is not None and not (isinstance(value, float) and pd.isna(value)):
+            items = list(value) if hasattr(value, "__len__") and not isinstance(value, str) else [value]
+            khmer = " · ".join(i18n.meeting_type(v, "km") if kind == "type" else i18n.name(kind, v, "km")
+                               for v in items)
+        label = tx(f"field.{name}") if f"field.{name}" in strings() else name
+        rows.append({tx("detail.field"): label, tx("detail.value"): _plain(value),
+                     tx("detail.value_km"): khmer})
+    return pd.DataFrame(rows)
+
+
+def show_detail(detail: explore.MeetingDetail | None) -> None:
+    """Fields, every source article with its evidence highlighted (escaped HTML), corrections."""
+    if detail is None:
+        st.warning(tx("detail.gone"))
+        return
+    fields = detail.fields
+    st.subheader(fields.get("title") or tx("detail.heading", meeting_id=fields["meeting_id"]))
+    corrected = [] if fields.get("corrected_fields") is None else list(fields["corrected_fields"])
+    st.caption(f"meeting_id {fields['meeting_id']}"
+               + (" · " + tx("detail.corrected", fields=", ".join(corrected)) if corrected else ""))
+    st.dataframe(detail_table(fields), hide_index=True, width="stretch", key="explorer_detail_fields")
+    st.markdown(f"**{tx('detail.sources', n=len(detail.sources))}**")
+    st.caption(tx("detail.evidence_note"))
+    for i, doc in enumerate(detail.sources.itertuples(index=False)):
+        show_source(doc, detail.evidence[detail.evidence["doc_id"] == doc.doc_id], expanded=i == 0)
+    st.markdown(f"**{tx('detail.corrections')}**")
+    if detail.corrections.empty:
+        st.caption(tx("detail.no_corrections"))
+    else:
+        st.dataframe(detail.corrections, hide_index=True, width="stretch")
+
+
+def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
+    """One source document: where it came from, its text with highlighted evidence, the evidence rows."""
+    with st.expander(doc.title or doc.source, expanded=expanded):
+        meta = [doc.source, doc.url, _plain(doc.published) if doc.published is not None else None,
+                doc.status, f"doc_id {doc.doc_id}"]
+        st.caption(" · ".join(str(m) for m in meta if m and not (isinstance(m, float) and pd.isna(m))))
+        st.html(explore.highlight_html(doc.text, explore.locate_spans(doc.text, evidence)))
+        if not evidence.empty:
+            st.dataframe(evidence.drop(columns="doc_id"), hide_index=True, width="stretch")
+
+
+def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Coverage rows with translated field labels and a percentage share."""
+    return pd.DataFrame({
+        tx("detail.field"): [tx(f"field.{f}") for f in coverage["field"]],
+        ui.t("col.meetings"): coverage["meetings"].astype(int),
+        tx("quality.share"): (coverage["share"] * 100).round(1),
+    })
+
+
+def show_summary(summary) -> None:
+    """The ingest summary as metrics, and each rejected input as an error naming the reason."""
+    st.markdown(f"**{tx('add.summary')}**")
+    figures = {
+        "add.files_seen": summary.files_seen,
+        "add.files_new": summary.files_new + summary.files_changed,
+        "add.files_unchanged": summary.files_unchanged,
+        "quality.rejected_count": summary.files_rejected,
+        "add.meetings_added": summary.meetings_added,
+        "add.meetings_updated": summary.meetings_updated + summary.meetings_merged,
+    }
+    for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
+        column.metric(tx(key), f"{value:,}")
+    for source, reason in summary.rejected:
+        st.error(tx("add.rejected", source=Path(source).name, reason=reason))
+
+
+def show_records(records: pd.DataFrame, evidence: pd.DataFrame) -> None:
+    """Per uploaded document: what the warehouse now holds, and the article with its evidence."""
+    st.markdown(f"**{tx('add.records')}**")
+    if records.empty:
+        st.info(tx("add.no_documents"))
+        return
+    for row in records.itertuples(index=False):
+        if row.status != "meeting" or row.meeting_id is None or pd.isna(row.meeting_id):
+            st.warning(tx("add.not_meeting", source=Path(row.source).name))
+            continue
+        with st.container(border=True):
+            st.markdown(f"**{row.title or Path(row.source).name}** · meeting_id `{row.meeting_id}`")
+            st.dataframe(detail_table(row._asdict()), hide_index=True, width="stretch")
+            doc_evidence = evidence[evidence["doc_id"] == row.doc_id]
+            st.html(explore.highlight_html(row.text, explore.locate_spans(row.text, doc_evidence)))

@@ -1,0 +1,56 @@
+"""Data quality page: extraction coverage, the review queue, rejected inputs, ingest runs, corrections."""
+
+import streamlit as st
+
+from analytics import quality, ui
+from analytics.explore_view import coverage_table, tx
+from analytics.export import export_buttons
+
+with ui.warehouse() as con:
+    filters = ui.page_start(con, "quality")
+    docs = dict(quality.document_counts(con).itertuples(index=False))
+    rejected = quality.rejected_inputs(con)
+    figures = {
+        "quality.documents": sum(docs.values()),
+        "quality.meeting_docs": docs.get("meeting", 0),
+        "quality.other_docs": docs.get("not_meeting", 0),
+        "quality.rejected_count": len(rejected),
+    }
+    for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
+        column.metric(tx(key), f"{value:,}", border=True)
+
+    st.subheader(tx("quality.coverage"))
+    coverage = ui.cached(quality.field_coverage, con, filters)
+    if int(coverage["total"].iloc[0]) == 0:
+        st.info(ui.t("empty.no_rows"))
+    else:
+        st.dataframe(coverage_table(coverage), hide_index=True, key="quality_coverage",
+                     column_config={tx("quality.share"): st.column_config.ProgressColumn(
+                         format="%.1f%%", min_value=0, max_value=100)})
+
+    queue = ui.cached(quality.review_queue, con, filters)
+    st.subheader(tx("quality.review", n=len(queue)))
+    if queue.empty:
+        st.success(tx("quality.review_empty"))
+    else:
+        export_buttons(queue, "review_queue", filters, key="quality_review_export")
+        st.dataframe(queue, hide_index=True, width="stretch", key="quality_review")
+
+    st.subheader(tx("quality.rejected"))
+    if rejected.empty:
+        st.caption(tx("quality.rejected_empty"))
+    else:
+        st.dataframe(rejected, hide_index=True, width="stretch", key="quality_rejected")
+
+    st.subheader(tx("quality.runs"))
+    runs = quality.ingest_runs(con)
+    if runs.empty:
+        st.caption(tx("quality.runs_empty"))
+    else:
+        st.dataframe(runs, hide_index=True, width="stretch", key="quality_runs")
+
+    st.subheader(tx("quality.corrections"))
+    st.markdown(quality.corrections_help(ui.lang()))
+    applied = quality.applied_corrections(con)
+    if not applied.empty:
+        st.dataframe(applied, hide_index=True, width="stretch", key="quality_corrections")
