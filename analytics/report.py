@@ -61,17 +61,17 @@ def previous_semester(semester: str) -> str:
 
 def one_line(text: str | None, limit: int = SUBJECT_CHARS) -> str:
     """A title on one line, cut at a word (or at least a Khmer cluster) boundary with an ellipsis."""
-    text = re.sub(r"[\s\u200b]+", " ", (text or "").replace("\u200b", " ")).strip()
+    text = re.sub(r"\s+", " ", text or "").strip()  # ZWSP stays: it is the invisible Khmer word break
     if len(text) <= limit:
         return text
-    cut = text.rfind(" ", 0, limit)
+    cut = max(text.rfind(" ", 0, limit), text.rfind("\u200b", 0, limit))
     if cut < limit * 0.6:
         cut = limit
         # never split a Khmer cluster: step past vowel signs, marks and coeng + consonant
         while cut < len(text) and (unicodedata.category(text[cut]) in ("Mn", "Mc")
                                    or text[cut - 1] == COENG):
             cut += 1
-    return text[:cut].rstrip() + "…"
+    return text[:cut].rstrip(" \u200b") + "…"
 
 
 @dataclass(frozen=True)
@@ -100,16 +100,12 @@ def _week_filter(filters, start: date, end: date) -> tuple[str, list]:
     return f"({where}) AND m.meeting_date BETWEEN ? AND ?", [*params, start, end]
 
 
-def _df(con, sql: str, params: list) -> pd.DataFrame:
-    return con.execute(sql, params).df()
-
-
 def load_weekly(con, filters, start: date, end: date) -> pd.DataFrame:
     """Meetings per ISO week for the HISTORY_WEEKS weeks ending with the week starting `start`."""
     first = start - timedelta(weeks=HISTORY_WEEKS - 1)
     where, params = _week_filter(filters, first, end)
     sql = "SELECT CAST(date_trunc('week', m.meeting_date) AS DATE) AS week_start, count(*) AS meetings"
-    counts = _df(con, f"{sql} FROM meetings m WHERE {where} GROUP BY 1", params)  # noqa: S608
+    counts = con.execute(f"{sql} FROM meetings m WHERE {where} GROUP BY 1", params).df()  # noqa: S608
     found = {pd.Timestamp(d).date(): int(n) for d, n in zip(counts.week_start, counts.meetings,
                                                             strict=True)}
     starts = [first + timedelta(weeks=i) for i in range(HISTORY_WEEKS)]
@@ -131,21 +127,21 @@ def load_breakdowns(con, filters, start: date, end: date) -> dict[str, pd.DataFr
                     " AS meetings FROM meetings m JOIN meeting_partners mp USING (meeting_id)"
                     " LEFT JOIN dim_partners dp ON dp.partner = mp.partner",
     }
-    return {name: _df(con, f"{q} WHERE {where} GROUP BY ALL ORDER BY meetings DESC, 1", params)  # noqa: S608
-            for name, q in sql.items()}
+    tail = f"WHERE {where} GROUP BY ALL ORDER BY meetings DESC, 1"
+    return {name: con.execute(f"{q} {tail}", params).df() for name, q in sql.items()}
 
 
 def load_meetings(con, filters, start: date, end: date) -> pd.DataFrame:
     """The week's meetings, oldest first: date, organiser, chair, province, partners, subject."""
     where, params = _week_filter(filters, start, end)
-    df = _df(con, f"""
+    df = con.execute(f"""
         SELECT m.meeting_date AS date, coalesce(m.lead_ministry, m.organizer) AS organiser,
                m.chair, m.province, p.name_km AS province_km,
                coalesce((SELECT string_agg(mp.partner, ', ' ORDER BY mp.partner)
                          FROM meeting_partners mp WHERE mp.meeting_id = m.meeting_id), '') AS partners,
                m.title AS subject, m.meeting_id
         FROM meetings m LEFT JOIN dim_provinces p ON p.province_code = m.province_code
-        WHERE {where} ORDER BY m.meeting_date, m.meeting_id""", params)  # noqa: S608
+        WHERE {where} ORDER BY m.meeting_date, m.meeting_id""", params).df()  # noqa: S608
     df["date"] = pd.to_datetime(df["date"]).dt.date
     df["subject"] = df["subject"].map(one_line)
     return df
@@ -155,12 +151,12 @@ def load_reviews(con, filters, semester: str, end: date) -> pd.DataFrame:
     """Semester reviews: organisers that reviewed `semester` by `end`, or the semester before (due)."""
     where, params = replace(filters, date_from=None, date_to=None).where("m")
     prev = previous_semester(semester)
-    held = _df(con, f"""
+    held = con.execute(f"""
         SELECT coalesce(m.lead_ministry, m.organizer, m.province, 'Unknown') AS organiser,
                m.semester, min(m.meeting_date) AS held_on
         FROM meetings m WHERE ({where}) AND m.meeting_type = ? AND m.semester IN (?, ?)
           AND m.meeting_date <= ? GROUP BY ALL""",  # noqa: S608
-        [*params, SEMESTER_REVIEW, semester, prev, end])
+        [*params, SEMESTER_REVIEW, semester, prev, end]).df()
     table = {}
     for row in held.itertuples(index=False):
         table.setdefault(row.organiser, {})[row.semester] = pd.Timestamp(row.held_on).date()

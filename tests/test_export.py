@@ -181,3 +181,21 @@ def test_cli_export_rejects_unknown_names_with_suggestions(db, tmp_path):
     assert not (tmp_path / "x.csv").exists()
     done = run_cli("--db", str(db), "--out", str(tmp_path / "x.txt"))
     assert done.returncode == 2 and "--format" in done.stderr
+
+
+def test_export_buttons_offer_three_formats():
+    from streamlit.testing.v1 import AppTest
+
+    def app():
+        import pandas as pd
+
+        from analytics.export import export_buttons
+        from analytics.filters import Filters
+
+        export_buttons(pd.DataFrame({"Title": ["=1+1"]}), "meetings", Filters(), "t")
+
+    at = AppTest.from_function(app).run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert [b.label for b in buttons] == ["⬇ CSV", "⬇ Excel (XLSX)", "⬇ Parquet"]
+    assert [b.key for b in buttons] == ["t_export_csv", "t_export_xlsx", "t_export_parquet"]

@@ -60,7 +60,8 @@ def test_weeks():
 
 
 def test_one_line_cuts_at_words_or_whole_khmer_clusters():
-    assert report.one_line("ក\u200bខ\n  គ") == "ក ខ គ"
+    assert report.one_line("ក\u200bខ\n  គ") == "ក\u200bខ គ"  # ZWSP kept: Khmer has no spaces
+    assert report.one_line("កខគ\u200b" * 20, 10) == "កខគ\u200bកខគ…"
     assert report.one_line("word " * 30, 20) == "word word word word…"
     cut = report.one_line("ក្រសួង" * 30, 10)  # no spaces: cut after a whole cluster (not before ្ + ស)
     assert cut == "ក្រសួងក្រសួ…"  # 10 chars would end inside ស + ួ
@@ -233,3 +234,17 @@ def test_cli_report_writes_deck_and_html(db, tmp_path):
                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "not an ISO week" in bad.stderr
     assert pd.read_html(io.StringIO(page.read_text(encoding="utf-8")))[-1].shape[0] == 20
+
+
+def test_weekly_page_shows_the_chosen_week(db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KM_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "pages" / "weekly.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.selectbox(key="weekly_week").value == report.last_complete_week()
+    at.selectbox(key="weekly_week").set_value("2024-W29").run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["20", "0.0", "2", "1", "2", "1", "0"]
+    assert [b.label for b in at.get("download_button")] == ["⬇ PowerPoint (PPTX)", "⬇ HTML (printable)"]
+    assert len(at.dataframe[-1].value) == 20
