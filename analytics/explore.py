@@ -50,7 +50,8 @@ class MeetingDetail:
     fields: dict[str, Any]
     sources: pd.DataFrame  # doc_id, source, url, title, published, status, text
     evidence: pd.DataFrame  # doc_id, field, snippet, start_pos, end_pos
-    corrections: pd.DataFrame  # target_id, field, value, note, author, corrected_on, applied
+    corrections: pd.DataFrame  # target_id, field, value, note, author, corrected_on, applied, problem
+    conflicts: pd.DataFrame  # field, values_seen: where the merged sources disagree
 
 
 def search_terms(search: str | None) -> list[str]:
@@ -115,13 +116,15 @@ def meeting_detail(con: duckdb.DuckDBPyConnection, meeting_id: str) -> MeetingDe
         FROM evidence e JOIN meeting_sources ms ON ms.doc_id = e.doc_id
         WHERE ms.meeting_id = ? ORDER BY e.doc_id, e.start_pos, e.field""", [meeting_id])
     corrections = _frame(con, """
-        SELECT target_id, field, value, note, author, corrected_on, applied
+        SELECT target_id, field, value, note, author, corrected_on, applied, problem
         FROM corrections
         WHERE meeting_id = ? OR target_id = ?
            OR target_id IN (SELECT doc_id FROM meeting_sources WHERE meeting_id = ?)
         ORDER BY corrected_on NULLS LAST, field""", [meeting_id] * 3)
-    row = fields.iloc[0].to_dict()
-    return MeetingDetail(fields=row, sources=sources, evidence=evidence, corrections=corrections)
+    conflicts = _frame(con, "SELECT field, values_seen FROM meeting_conflicts WHERE meeting_id = ?"
+                            " ORDER BY field", [meeting_id])
+    return MeetingDetail(fields=fields.iloc[0].to_dict(), sources=sources, evidence=evidence,
+                         corrections=corrections, conflicts=conflicts)
 
 
 def locate_spans(text: str, evidence: pd.DataFrame) -> list[tuple[int, int, str]]:

@@ -77,6 +77,8 @@ def show_detail(detail: explore.MeetingDetail | None) -> None:
     st.caption(f"meeting_id {fields['meeting_id']}"
                + (" · " + tx("detail.corrected", fields=", ".join(corrected)) if corrected else ""))
     st.dataframe(detail_table(fields), hide_index=True, width="stretch", key="explorer_detail_fields")
+    for row in detail.conflicts.itertuples(index=False):
+        st.warning(tx("detail.conflict", field=row.field, values=" / ".join(row.values_seen)))
     st.markdown(f"**{tx('detail.sources', n=len(detail.sources))}**")
     st.caption(tx("detail.evidence_note"))
     for i, doc in enumerate(detail.sources.itertuples(index=False)):

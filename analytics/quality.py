@@ -96,7 +96,7 @@ def ingest_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame
 def applied_corrections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every correction from data/corrections.csv as the last ingest applied it (or not)."""
     return con.execute("""
-        SELECT target_id, field, value, note, author, corrected_on, applied, meeting_id
+        SELECT target_id, field, value, note, author, corrected_on, applied, meeting_id, problem
         FROM corrections ORDER BY corrected_on DESC NULLS LAST, target_id, field""").df()
 
 

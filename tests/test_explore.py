@@ -31,16 +31,25 @@ def con(tmp_path):
                " NULL, 1, TIMESTAMP '2024-08-01 09:00')")
     rw.execute("INSERT INTO ingest_runs VALUES (1, TIMESTAMP '2024-08-01 09:00', TIMESTAMP '2024-08-01 09:01',"
                " 'data/raw', 6, 6, 0, 0, 1, 4, 0, 0)")
-    rw.execute("INSERT INTO corrections VALUES ('m2', 'province', 'Kandal', 'article says កណ្ដាល', 'dara',"
-               " DATE '2024-08-02', TRUE, 'm2')")
+    rw.execute("INSERT INTO corrections (target_id, field, value, note, author, corrected_on, applied,"
+               " meeting_id) VALUES ('m2', 'province', 'Kandal', 'article says កណ្ដាល', 'dara',"
+               " DATE '2024-08-02', TRUE, 'm2'), ('gone', 'chair', 'x', NULL, 'dara', NULL, FALSE, NULL)")
+    rw.execute("INSERT INTO meeting_conflicts VALUES ('m2', 'chair', ['នួន នារតី', 'នួន ណារតី'])")
     rw.close()
     c = duckdb.connect(str(path), read_only=True)
     yield c
     c.close()
 
 
+def plain(value):
+    """Cell value for comparison: arrays as lists, missing as None."""
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return value.tolist()
+    return None if pd.isna(value) else value
+
+
 def rows(df: pd.DataFrame) -> list[list]:
-    return [[None if pd.isna(v) else v for v in row] for row in df.astype(object).values.tolist()]
+    return [[plain(v) for v in row] for row in df.astype(object).values.tolist()]
 
 
 def test_meetings_table_whole_result(con):
@@ -49,16 +58,16 @@ def test_meetings_table_whole_result(con):
     assert rows(df) == [
         [date(2024, 7, 31), "កិច្ចប្រជុំ គ.ក.ស.ក ខេត្តកណ្តាល", "Kandal", "ខេត្តកណ្តាល", None, None,
          "Kandal Women and Children Consultative Committee", "នួន នារតី", "UNICEF", "2024-S1",
-         "semester_review", False, 1, "m2"],
+         "Semester review", False, 1, "m2"],
         [date(2024, 7, 17), "កិច្ចប្រជុំបូកសរុបរបាយការណ៍ឆមាសទី១ ឆ្នាំ២០២៤", "Phnom Penh", "រាជធានីភ្នំពេញ",
          "Ministry of Rural Development", "ក្រសួងអភិវឌ្ឍន៍ជនបទ", None, "ផូ ផារិទ្ធ", "NGO", "2024-S1",
-         "semester_review", True, 1, "m1"],
+         "Semester review", True, 1, "m1"],
         [date(2024, 1, 23), "=HYPERLINK(\"http://x\") កិច្ចប្រជុំក្រុមការងារអន្តរក្រសួង", None, None,
          "Ministry of Civil Service", "ក្រសួងមុខងារសាធារណៈ", None, "យក់ ប៊ុនណា", None, None,
-         "inter_ministerial", False, 1, "m4"],
+         "Inter-ministerial", False, 1, "m4"],
         [date(2022, 6, 23), "កិច្ចប្រជុំពិគ្រោះយោបល់ កិច្ចការពារកុមារ", "Kandal", "ខេត្តកណ្តាល", None, None,
          "Kandal Provincial Administration", "ហ៊ុន កុសនី", "Save the Children; UNICEF; USAID", None,
-         "consultation", False, 1, "m3"],
+         "Consultation", False, 1, "m3"],
     ]
     assert explore.count_meetings(con, Filters()) == 4
 
@@ -67,6 +76,7 @@ def test_meetings_table_filters_khmer_headers_and_limit(con):
     df = explore.meetings_table(con, Filters(provinces=("Kandal",)), lang="km")
     assert list(df.columns) == [c[2] for c in explore.COLUMNS]
     assert df["meeting_id"].tolist() == ["m2", "m3"]
+    assert df["ប្រភេទ"].tolist() == ["ប្រជុំបូកសរុបឆមាស", "ប្រជុំពិគ្រោះយោបល់"]
     assert explore.meetings_table(con, Filters(), limit=2)["meeting_id"].tolist() == ["m2", "m1"]
     assert explore.meetings_table(con, Filters(partners=("USAID",)))["meeting_id"].tolist() == ["m3"]
 
@@ -101,6 +111,7 @@ def test_meeting_detail_whole_result(con):
     assert rows(detail.evidence) == [["doc-m2", "chair", "នួន នារតី", start, start + 9]]
     assert rows(detail.corrections[["target_id", "field", "value", "author", "applied"]]) == [
         ["m2", "province", "Kandal", "dara", True]]
+    assert rows(detail.conflicts) == [["chair", ["នួន នារតី", "នួន ណារតី"]]]
     assert explore.meeting_detail(con, "nope") is None
 
 
@@ -145,15 +156,16 @@ def test_field_coverage_whole_result(con):
 
 
 def test_quality_tables(con):
-    assert rows(quality.review_queue(con)[["meeting_id", "reasons"]]) == [["m4", "no province"]]
-    assert quality.review_queue(con, Filters(provinces=("Kandal",))).empty
+    assert rows(quality.review_queue(con)[["meeting_id", "reasons"]]) == [
+        ["m2", "sources disagree on chair"], ["m4", "no province"]]
+    assert quality.review_queue(con, Filters(provinces=("Phnom Penh",))).empty
     assert rows(quality.document_counts(con)) == [["meeting", 4], ["not_meeting", 1]]
     assert rows(quality.rejected_inputs(con)[["source", "reason", "run_id"]]) == [
         ["data/raw/big.pdf", "unsupported file type .pdf", 1]]
     runs = quality.ingest_runs(con)
     assert rows(runs[["run_id", "files_seen", "files_rejected", "meetings_added"]]) == [[1, 6, 1, 4]]
-    assert rows(quality.applied_corrections(con)[["target_id", "field", "applied"]]) == [
-        ["m2", "province", True]]
+    assert rows(quality.applied_corrections(con)[["target_id", "field", "applied", "meeting_id"]]) == [
+        ["m2", "province", True, "m2"], ["gone", "chair", False, None]]
     assert "corrected_on" in quality.corrections_help("en")
     assert "target_id" in quality.corrections_help("km")
 
