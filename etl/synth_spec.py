@@ -30,24 +30,34 @@ def _use_gazetteer(vocab: dict) -> None:
     """Align canonical names with the extractor's gazetteer, so labels use the names it outputs."""
     try:
         from etl import gazetteer
-    except ImportError:  # the gazetteer is built in parallel; the bundled names follow the same contract
+    except ImportError:  # the gazetteer is optional here; the bundled names follow the same contract
         return
-    ministries = [[english, khmer] for english, khmer, _ in gazetteer.dim_ministries()]
-    if ministries:
-        vocab["ministries"] = ministries
-    known = {row[0] for row in gazetteer.dim_partners()}
+    vocab["ministries"] = [[english, khmer] for english, khmer, _ in gazetteer.dim_ministries()]
+    vocab["ministry_eras"] = gazetteer.load_data("ministries").get("_renamed", vocab["ministry_eras"])
+    known = {name: name_km for name, _, name_km in gazetteer.dim_partners()}
     partners = [row for row in vocab["partners"] if row[0] in known]
+    for row in partners:
+        row[2] = sorted(set(row[2]) | {known[row[0]]})
     vocab["partners"] = partners or vocab["partners"]
 
 
 def ministries_on(vocab: dict, day: date) -> list[list[str]]:
-    """Ministries as named on `day` (a renamed ministry appears under the name of its time)."""
-    names = {english for english, _ in vocab["ministries"]}
-    drop = set()
-    for old, era in vocab["ministry_eras"].items():
-        if old in names and era["successor"] in names:
-            drop.add(old if day.isoformat() > era["until"] else era["successor"])
-    return [row for row in vocab["ministries"] if row[0] not in drop]
+    """Ministries as named on `day`: a renamed ministry appears under the name of its time."""
+    cache = vocab.setdefault("_ministries_by_year", {})
+    if day.year not in cache:
+        eras = vocab["ministry_eras"]
+        formers = {era["former"] for era in eras.values()}
+        khmer = dict(map(tuple, vocab["ministries"]))
+        out = []
+        for english, name_km in vocab["ministries"]:
+            era = eras.get(english)
+            if english in formers:
+                continue
+            if era and day.year < era["until_year"] and era["former"] in khmer:
+                english, name_km = era["former"], khmer[era["former"]]
+            out.append([english, name_km])
+        cache[day.year] = out
+    return cache[day.year]
 
 
 def _random_day(rng: random.Random, start: date, span_days: int) -> date:
