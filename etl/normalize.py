@@ -36,8 +36,8 @@ _CHAR_FOLDS: tuple[tuple[str, str], ...] = (
     ("\u17c8", "\u17c7"),  # ៈ -> ះ
 )
 _FREQUENT = frozenset(("\u200b", "\u17b2", "\u17c8", *(chr(0x17E0 + i) for i in range(10))))
-_RARE_FOLDS = tuple(fold for fold in _CHAR_FOLDS if fold[0] not in _FREQUENT)
 _FREQUENT_FOLDS = tuple(fold for fold in _CHAR_FOLDS if fold[0] in _FREQUENT)
+_RARE_FOLDS = tuple(fold for fold in _CHAR_FOLDS if fold[0] not in _FREQUENT)
 _RARE_CHARS = re.compile("[" + "".join(old for old, _ in _RARE_FOLDS) + "]")
 # Sequences, in this order, each repeated while present (a swap can expose the next one).
 _SEQ_FOLDS: tuple[tuple[str, str], ...] = (
@@ -65,10 +65,15 @@ _BAD_SPOT = re.compile(
     f"{_VS}(?:{_SUB}|[{_SHIFTERS}])|[{_SHIFTERS}]{_SUB}"
     f"|\u17bb(?<=[{''.join(_SHIFTER_FOR)}]\u17bb)[{_UPPER_VOWELS}]"
 )
-# Cheap test for "may hold a bad spot": on the reversed text, "vowel or sign before a subscript or
-# shifter" becomes a search that starts at the rarer character.
-_BAD_REVERSED = re.compile(f"[\u17d2{_SHIFTERS}][{_VOWELS}{_SIGNS}{_SHIFTERS}]")
-_BAD_LITERALS = tuple("\u17bb" + v for v in _UPPER_VOWELS)
+# Cheap gate for clusters: low byte of each UTF-16 unit -> V (vowel/sign), C (coeng), H (shifter),
+# else "."; "vowel before coeng" is then a bytes search (false hits from other scripts cost time only).
+_CATEGORY_TABLE = bytes(
+    ord("V" if chr(0x1700 + b) in _VOWELS + _SIGNS else "C" if b == 0xD2 else ".")
+    if b not in (0xC9, 0xCA)
+    else ord("H")
+    for b in range(256)
+)
+_U_BEFORE_UPPER = re.compile(f"\u17bb[{_UPPER_VOWELS}]")
 _CLUSTER = re.compile(f"(?:{_SUB}|[{_SHIFTERS}{_VOWELS}{_SIGNS}])+")
 _SPACE_RUN = re.compile("  +")
 
@@ -148,7 +153,8 @@ def _splice(text: str, edits: Iterable[Edit]) -> str:
 
 
 def _may_be_bad(text: str) -> bool:
-    return any(lit in text for lit in _BAD_LITERALS) or bool(_BAD_REVERSED.search(text[::-1]))
+    cats = text.encode("utf-16-le", "surrogatepass")[::2].translate(_CATEGORY_TABLE)
+    return b"VC" in cats or b"VH" in cats or b"HC" in cats or bool(_U_BEFORE_UPPER.search(text))
 
 
 def _fold_literals(text: str) -> str:

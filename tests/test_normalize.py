@@ -1,0 +1,110 @@
+"""Khmer normalisation: folds, idempotence, and offsets that map spans back to the original."""
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.normalize import normalize_text, normalize_with_offsets
+
+ZWSP = "\u200b"
+
+# (variant as written, the form it must equal after normalisation)
+EQUAL_PAIRS = [
+    ("កណ្តាល", "កណ្ដាល"),  # coeng-TA / coeng-DA
+    ("ឯកឧត្តម", "ឯកឧត្ដម"),
+    ("សាស្រ្តាចារ្យ", "សាស្ត្រាចារ្យ"),  # coeng-RO order
+    ("រដ្ឋមន្រ្តី", "រដ្ឋមន្ត្រី"),
+    ("ឲ្យ", "ឱ្យ"),
+    ("ឣង្គការ", "អង្គការ"),  # deprecated U+17A3 (seed 003)
+    ("គណះកម្មការ", "គណៈកម្មការ"),  # reahmuk / yuukaleapintu swap (seed 004)
+    ("ទេ្វរភាគី", "ទ្វេរភាគី"),  # vowel typed before the subscript (seed 000)
+    ("គំាទ្រ", "គាំទ្រ"),  # nikahit before the vowel
+    ("ម៉ូ", "មូ៉"),  # shifter after the vowel
+    ("ជេីង", "ជើង"),  # split vowel េ + ី
+    ("សុីវិល", "ស៊ីវិល"),  # ុ typed for the shifter
+    ("មុឺន", "ម៉ឺន"),
+    ("ប៊ូ៊", "ប៊ូ"),  # shifter after the vowel, doubled
+    ("ក" + ZWSP + "ណ្ដាល", "កណ្តាល"),
+    ("ថ្ងៃទី២៣", "ថ្ងៃទី23"),
+    ("a \u00a0  b", "a b"),
+]
+
+
+@pytest.mark.parametrize(("variant", "form"), EQUAL_PAIRS)
+def test_variants_fold_together(variant: str, form: str) -> None:
+    assert normalize_text(variant) == normalize_text(form)
+
+
+def test_whole_output_of_a_mixed_line() -> None:
+    text = f"ឯក{ZWSP}ឧត្ដម  រដ្ឋមន្រ្តី\u00a0ថ្ងៃទី២២\nខេត្តកណ្ដាល"
+    assert normalize_text(text) == "ឯកឧត្តម រដ្ឋមន្ត្រី ថ្ងៃទី22\nខេត្តកណ្តាល"
+
+
+def test_canonical_text_is_left_alone() -> None:
+    text = "ក្រសួងសុខាភិបាល ប្រជុំ ម៉ោង ៊ី"
+    assert normalize_text(text) == text
+
+
+def _spans_map_back(text: str) -> None:
+    norm, offsets = normalize_with_offsets(text)
+    assert norm == normalize_text(text)
+    assert len(offsets) == len(norm) + 1
+    assert offsets == sorted(offsets)
+    assert all(0 <= o <= len(text) for o in offsets)
+    for m in re.finditer(r"\S+", norm):  # every word-like span maps back to a matching original
+        a, b = m.span()
+        assert normalize_text(text[offsets[a] : offsets[b]]) == norm[a:b]
+
+
+@pytest.mark.parametrize(("variant", "_form"), EQUAL_PAIRS)
+def test_offsets_map_spans_back(variant: str, _form: str) -> None:
+    _spans_map_back(f"ដំបូង {variant} ចុង{ZWSP}ក្រោយ")
+
+
+def test_offsets_of_a_reordered_and_shortened_word() -> None:
+    text = f"ក{ZWSP}ណ្ដា{ZWSP}ល ឯកឧត្ដម សាស្រ្តាចារ្យ"
+    norm, offsets = normalize_with_offsets(text)
+    for word in ("កណ្តាល", "ឯកឧត្តម", "សាស្ត្រាចារ្យ"):
+        a = norm.index(word)
+        b = a + len(word)
+        assert normalize_text(text[offsets[a] : offsets[b]]) == word
+    assert text[offsets[0] : offsets[norm.index(" ")]] == f"ក{ZWSP}ណ្ដា{ZWSP}ល"
+
+
+def test_corpus_sample_idempotent_and_offsets_agree(corpus_dir) -> None:
+    for path in sorted(corpus_dir.glob("*.txt"))[:60]:
+        text = path.read_text(encoding="utf-8")
+        norm = normalize_text(text)
+        assert normalize_text(norm) == norm, path.name
+        _spans_map_back(text)
+
+
+def test_seeds_idempotent_and_offsets_agree(seeds_dir) -> None:
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert normalize_text(normalize_text(text)) == normalize_text(text)
+        _spans_map_back(text)
+
+
+KHMER = st.sampled_from(
+    [chr(c) for c in range(0x1780, 0x17FA)] + ["\u17d2\u178a", "\u17d2\u179a", ZWSP, " ", "\u00a0"]
+)
+TEXTS = st.one_of(
+    st.lists(KHMER, max_size=40).map("".join),
+    st.text(max_size=40),
+    st.lists(st.one_of(KHMER, st.characters()), max_size=40).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_property_idempotent_and_offsets_sane(text: str) -> None:
+    norm = normalize_text(text)
+    assert normalize_text(norm) == norm
+    norm2, offsets = normalize_with_offsets(text)
+    assert norm2 == norm
+    assert len(offsets) == len(norm) + 1
+    assert offsets == sorted(offsets)
+    assert all(0 <= o <= len(text) for o in offsets)
