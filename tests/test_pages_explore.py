@@ -1,0 +1,144 @@
+"""AppTest over the Explorer, Data quality and Add articles pages: with data, empty, missing, filtered."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.normalize import normalize_text
+from tests.db_fixtures import make_warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = "ខេត្ត\u200bកណ្ដាល ៖ <script>alert('x')</script> ឯកឧត្តម នួន នារតី បានដឹកនាំ <b>កិច្ចប្រជុំ</b>"
+CHAIR = "នួន នារតី"
+
+
+def add_article(path: Path) -> None:
+    """Give meeting m2 a real article (markup, ZWSP, coeng-DA), its chair evidence and a conflict."""
+    con = duckdb.connect(str(path))
+    start = ARTICLE.index(CHAIR)
+    con.execute("UPDATE documents SET text = ?, text_norm = ? WHERE doc_id = 'doc-m2'",
+                [ARTICLE, normalize_text(ARTICLE)])
+    con.execute("UPDATE evidence SET start_pos = ?, end_pos = ? WHERE doc_id = 'doc-m2'",
+                [start, start + len(CHAIR)])
+    con.execute("INSERT INTO meeting_conflicts VALUES ('m2', 'chair', ['នួន នារតី', 'នួន ណារតី'])")
+    con.execute("INSERT INTO rejected_inputs VALUES ('data/raw/empty.txt', 'no Khmer text', NULL, 1,"
+                " TIMESTAMP '2024-08-01 09:00')")
+    con.close()
+
+
+@pytest.fixture()
+def warehouse(tmp_path, monkeypatch) -> Path:
+    path = make_warehouse(tmp_path / "w.duckdb")
+    add_article(path)
+    monkeypatch.setenv("KM_DB", str(path))
+    return path
+
+
+def app(page: str, timeout: float = 30, **state) -> AppTest:
+    """Run a page once with the given session state (widget keys) set first."""
+    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=timeout)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def frame_with(at: AppTest, column: str):
+    """The one table shown with this column (display tables carry no key in AppTest)."""
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(frames) == 1, [list(d.value.columns) for d in at.dataframe]
+    return frames[0]
+
+
+def table_ids(at: AppTest, key: str = "explorer_table") -> list[str]:
+    frames = [d for d in at.dataframe if d.key == key]
+    assert len(frames) == 1
+    return frames[0].value["meeting_id"].tolist()
+
+
+def test_explorer_lists_meetings_and_asks_for_a_selection(warehouse):
+    at = app("explorer.py")
+    no_errors(at)
+    assert table_ids(at) == ["m2", "m1", "m4", "m3"]
+    assert [c.value for c in at.caption][:2] == ["All meetings", "4 meetings"]
+    assert [i.value for i in at.info] == [
+        "Select a row (the box at its left) to see the meeting's sources, evidence and corrections."]
+    assert [b.label for b in at.get("download_button")] == ["⬇ CSV", "⬇ Excel (XLSX)", "⬇ Parquet"]
+
+
+def test_explorer_with_filters_and_khmer_search(warehouse):
+    at = app("explorer.py", sidebar_provinces=["Kandal"])
+    no_errors(at)
+    assert table_ids(at) == ["m2", "m3"]
+    assert at.caption[0].value == "Kandal"
+    at.text_input(key="explorer_search").set_value("ខេត្ត\u200bកណ្ដាល នារតី").run()
+    assert table_ids(at) == ["m2"]
+    at.text_input(key="explorer_search").set_value("ព្រះសីហនុ").run()
+    no_errors(at)
+    assert not [d for d in at.dataframe if d.key == "explorer_table"]
+    assert at.info[0].value == "No meeting article contains “ព្រះសីហនុ” within these filters."
+
+
+def test_explorer_in_khmer(warehouse):
+    at = app("explorer.py", sidebar_lang="km")
+    no_errors(at)
+    frame = [d for d in at.dataframe if d.key == "explorer_table"][0].value
+    assert frame["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល", "រាជធានីភ្នំពេញ", None, "ខេត្តកណ្តាល"]
+
+
+def test_explorer_detail_highlights_escaped_evidence(warehouse):
+    at = app("explorer.py", explorer_table={"selection": {"rows": [0], "columns": [], "cells": []}})
+    no_errors(at)
+    assert [s.value for s in at.subheader] == ["កិច្ចប្រជុំ គ.ក.ស.ក ខេត្តកណ្តាល"]
+    bodies = [h.proto.body for h in at.html]
+    assert bodies == [
+        '<div class="km-article" style="line-height:1.9">ខេត្ត\u200bកណ្ដាល ៖ '
+        "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; ឯកឧត្តម "
+        f'<mark title="chair" data-fields="chair">{CHAIR}</mark> បានដឹកនាំ '
+        "&lt;b&gt;កិច្ចប្រជុំ&lt;/b&gt;</div>"]
+    assert [w.value for w in at.warning] == ["Sources disagree on chair: នួន នារតី / នួន ណារតី"]
+    fields = frame_with(at, "Khmer")
+    assert fields.set_index("Field").loc["Province"].tolist() == ["Kandal", "ខេត្តកណ្តាល"]
+    assert fields.set_index("Field").loc["Partners"].tolist() == ["UNICEF", "យូនីសេហ្វ"]
+
+
+def test_quality_page_with_data_and_filters(warehouse):
+    at = app("quality.py")
+    no_errors(at)
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Documents", "4"), ("Meeting reports", "4"), ("Not a meeting", "0"), ("Rejected inputs", "1")]
+    coverage = frame_with(at, "Share")
+    assert coverage.set_index("Field").loc["Province"].tolist() == [3, 75.0]
+    assert frame_with(at, "reasons")["meeting_id"].tolist() == [
+        "m2", "m4"]
+    assert frame_with(at, "reason")["reason"].tolist() == [
+        "no Khmer text"]
+    assert any("data/corrections.csv" in m.value for m in at.markdown)
+    at = app("quality.py", sidebar_provinces=["Phnom Penh"])
+    no_errors(at)
+    assert [s.value for s in at.success] == ["Nothing to review within these filters."]
+    coverage = frame_with(at, "Share")
+    assert coverage.set_index("Field").loc["Province"].tolist() == [1, 100.0]
+
+
+@pytest.mark.parametrize("page", ["explorer.py", "quality.py"])
+def test_pages_with_an_empty_warehouse(tmp_path, monkeypatch, page):
+    monkeypatch.setenv("KM_DB", str(make_warehouse(tmp_path / "empty.duckdb", meetings=[])))
+    at = app(page)
+    no_errors(at)
+    assert "No meetings match these filters. Widen the date range or clear some filters." in [
+        i.value for i in at.info]
+
+
+@pytest.mark.parametrize("page", ["explorer.py", "quality.py"])
+def test_pages_without_a_warehouse(tmp_path, monkeypatch, page):
+    monkeypatch.setenv("KM_DB", str(tmp_path / "missing.duckdb"))
+    at = app(page)
+    no_errors(at)
+    assert [i.value for i in at.info][0].startswith("No warehouse yet at ")
