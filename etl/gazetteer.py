@@ -47,10 +47,20 @@ class Matcher:
     def _iter(regex, keys, text, keyfn) -> Iterator[Hit]:
         if regex is None:
             return
-        for m in regex.finditer(text):
-            key = keys.get(keyfn(m.group()))
-            if key is not None:
-                yield Hit(key, m.start(), m.end())
+        spans = [(0, len(text))] if keyfn is _km_key else _latin_runs(text)
+        for lo, hi in spans:
+            for m in regex.finditer(text, lo, hi):
+                key = keys.get(keyfn(m.group()))
+                if key is not None:
+                    yield Hit(key, m.start(), m.end())
+
+
+_LATIN_RUN = re.compile(r"[A-Za-z][^\u1780-\u17ff\n]*")
+
+
+def _latin_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of Latin-script runs: English surfaces are only looked for there (fast on Khmer text)."""
+    return [m.span() for m in _LATIN_RUN.finditer(text)]
 
 
 def _km_key(surface: str) -> str:
@@ -102,12 +112,8 @@ def build_matcher(km: dict[str, str], en: dict[str, str]) -> Matcher:
     for surface, key in en.items():
         _add(en_keys, _en_key(surface), key, "english")
     km_rx = re.compile(trie_pattern(km_keys)) if km_keys else None
-    en_alts = "|".join(
-        re.escape(s).replace(r"\ ", r"\s+") for s in sorted(en_keys, key=len, reverse=True)
-    )
-    en_rx = (
-        re.compile(rf"(?<![\w]){'(?:' + en_alts + ')'}(?![\w])", re.IGNORECASE) if en_keys else None
-    )
+    en_alts = trie_pattern(en_keys, flex_spaces=False).replace(r"\ ", r"\s+")
+    en_rx = re.compile(rf"(?<!\w)(?:{en_alts})(?!\w)", re.IGNORECASE) if en_keys else None
     return Matcher(km_rx, km_keys, en_rx, en_keys)
 
 

@@ -1,0 +1,191 @@
+"""Document (or text) -> one meeting record with every RECORD_KEYS field and evidence per found field.
+
+Pure: no I/O. Each field comes from one small extractor module (etl/extract_*.py) working on the
+normalised text; spans are mapped back to the original text for evidence. Never raises: an unexpected
+error in an extractor leaves the fields it would have filled empty.
+"""
+
+import hashlib
+from typing import Any
+
+from etl.dates import extract_meeting_date
+from etl.extract_bodies import extract_bodies, extract_organizer
+from etl.extract_context import Context
+from etl.extract_meeting import Support, judge_meeting, meeting_sentences, meeting_type
+from etl.extract_people import Chair, extract_chair
+from etl.extract_period import (
+    extract_online,
+    extract_participants,
+    extract_period,
+    extract_semester,
+)
+from etl.extract_place import extract_place, find_dateline
+from etl.gazetteer import provinces
+from etl.read import Document
+from etl.record import Record, empty_record
+
+Span = tuple[int, int]
+
+
+def _set(record: Record, ctx: Context, field: str, value: Any, span: Span | None) -> None:
+    """Store a found value and its evidence."""
+    record[field] = value
+    if span is not None:
+        record["evidence"][field] = ctx.evidence(*span)
+
+
+def _set_date(record: Record, ctx: Context) -> tuple[int | None, int | None]:
+    found = extract_meeting_date(ctx.text, ctx.published)
+    if found is None:
+        return None, None
+    record["meeting_date"] = found.iso
+    record["date_year_inferred"] = bool(found.iso and found.year_inferred)
+    record["date_text"] = found.date_text if found.iso else f"{found.day:02d}-{found.month:02d}"
+    record["evidence"]["meeting_date"] = {
+        "text": found.date_text,
+        "start": found.start,
+        "end": found.end,
+    }
+    year = int(found.iso[:4]) if found.iso else None
+    return year, found.month
+
+
+def _fallback_year(ctx: Context) -> int | None:
+    if ctx.published and ctx.published[:4].isdigit():
+        return int(ctx.published[:4])
+    return ctx.years[0] if ctx.years else None
+
+
+def _set_place(record: Record, ctx: Context, spans: list[Span]) -> None:
+    place = extract_place(ctx, spans)
+    if place and place.name:
+        _set(record, ctx, "province", place.name, (place.start, place.end))
+        _set(
+            record, ctx, "province_code", provinces()[place.name]["code"], (place.start, place.end)
+        )
+
+
+def _set_people_and_bodies(record: Record, ctx: Context, year: int | None) -> Chair | None:
+    chair = extract_chair(ctx)
+    if chair:
+        span = (chair.person.name_start, chair.person.name_end)
+        _set(
+            record,
+            ctx,
+            "chair",
+            " ".join(ctx.evidence(*span)["text"].replace("\u200b", "").split()),
+            span,
+        )
+        if chair.title_span:
+            title = " ".join(ctx.evidence(*chair.title_span)["text"].replace("\u200b", "").split())
+            _set(record, ctx, "chair_title", title, chair.title_span)
+    bodies = extract_bodies(ctx, chair, year)
+    _set(record, ctx, "ministries", bodies.ministries, bodies.ministries_span)
+    _set(record, ctx, "lead_ministry", bodies.lead, bodies.lead_span)
+    _set(record, ctx, "partners", bodies.partners, bodies.partners_span)
+    if bodies.lead is None:
+        organizer = extract_organizer(ctx, record["province"])
+        if organizer:
+            _set(record, ctx, "organizer", organizer[0], organizer[1])
+    return chair
+
+
+def _set_review(
+    record: Record, ctx: Context, spans: list[Span], year: int | None, month: int | None
+) -> None:
+    semester = extract_semester(ctx, spans, year)
+    if semester:
+        _set(record, ctx, "semester", *semester)
+    period = extract_period(ctx, spans, year, month)
+    if period:
+        _set(record, ctx, "period", *period)
+    online = extract_online(ctx)
+    if online:
+        _set(record, ctx, "online", True, online)
+    attend = [ctx.sentence_at(i) for i in _attend_positions(ctx)]
+    count = extract_participants(ctx, spans + attend)
+    if count:
+        _set(record, ctx, "participants", *count)
+
+
+def _attend_positions(ctx: Context) -> list[int]:
+    at = ctx.norm.find("ចូលរួម", ctx.body_start)
+    return [at] if at >= 0 else []
+
+
+def _derived_type(record: Record) -> str | None:
+    period = record["period"] or ""
+    if record["semester"]:
+        return "semester_review"
+    if "-Q" in period:
+        return "quarterly_review"
+    if len(period) == 7:
+        return "monthly_review"
+    if len(period) == 4:
+        return "annual_review"
+    return None
+
+
+def _dated(record: Record, ctx: Context, spans: list[Span]) -> bool:
+    """Whether the meeting date was found inside a body sentence that names the meeting."""
+    found = record["evidence"].get("meeting_date")
+    if not found or not ctx.offsets:
+        return False
+    return any(
+        ctx.offsets[lo] <= found["start"] < ctx.offsets[hi - 1] + 1 for lo, hi in spans if hi > lo
+    )
+
+
+def _fill(record: Record, ctx: Context) -> None:
+    spans = meeting_sentences(ctx)
+    year, month = _set_date(record, ctx)
+    _set_place(record, ctx, spans)
+    chair = _set_people_and_bodies(record, ctx, year or _fallback_year(ctx))
+    _set_review(record, ctx, spans, year or _fallback_year(ctx), month)
+    dateline = find_dateline(ctx)
+    support = Support(
+        chair=chair is not None,
+        reviewed=bool(record["semester"] or record["period"]),
+        abroad_dateline=dateline is not None and dateline.name is None,
+        dated=_dated(record, ctx, spans[1:] if ctx.title_span else spans),
+    )
+    verdict = judge_meeting(ctx, support)
+    record["is_meeting"], record["confidence"] = verdict.is_meeting, verdict.confidence
+    if verdict.cue:
+        record["evidence"]["is_meeting"] = ctx.evidence(*verdict.cue)
+    if record["is_meeting"]:
+        slug, span = meeting_type(ctx, spans, _derived_type(record))
+        _set(record, ctx, "meeting_type", slug, span)
+
+
+def extract_text(
+    text: str, source: str = "<text>", title: str | None = None, published: str | None = None
+) -> dict:
+    """The meeting record of one article text (all RECORD_KEYS; never raises)."""
+    record = empty_record(
+        source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    )
+    record["published"] = published
+    try:
+        ctx = Context(text, title, published)
+        if ctx.title_span:
+            _set(
+                record,
+                ctx,
+                "title",
+                title or ctx.evidence(*ctx.title_span)["text"].strip(),
+                ctx.title_span,
+            )
+        else:
+            record["title"] = title
+        _fill(record, ctx)
+    except Exception:  # noqa: BLE001 - the contract: one odd article must not stop a whole run
+        record["is_meeting"], record["confidence"] = False, 0.0
+    return record
+
+
+def extract_record(doc: Document) -> dict:
+    """The meeting record of one read Document (all RECORD_KEYS; never raises)."""
+    record = extract_text(doc.text, doc.source, doc.title, doc.published)
+    record.update(doc_id=doc.doc_id, url=doc.url)
+    return record

@@ -1,0 +1,158 @@
+"""Context (+ chair) -> ministries, lead ministry, non-ministry organizer and partners, each with spans.
+
+Ministries are Cambodian bodies named ក្រសួង (or a national general department, or an office such as
+រដ្ឋមន្ត្រីទេសចរណ៍); a ministry of another country (ក្រសួងឧស្សាហកម្មបេឡារុស) and a ministry cited only as the
+author of a document (ប្រកាស ... របស់ក្រសួងមហាផ្ទៃ) do not count.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from etl import gazetteer
+from etl.extract_context import Context
+from etl.extract_people import Chair
+from etl.gazetteer import Hit
+from etl.normalize import normalize_text as nt
+
+_FOREIGN_FOLLOW = re.compile(nt(r" ?(?:នៃ ?)?(?:ប្រទេស|ព្រះរាជាណាចក្រ|សាធារណរដ្ឋ|សហព័ន្ធ)? ?"))
+_DOCUMENT_OF = re.compile(
+    nt(r"(?:ប្រកាស|សេចក្តីណែនាំ|លិខិត|សារាចរ|អនុក្រឹត្យ|សេចក្តីសម្រេច|គេហទំព័រ|ហ្វេសប៊ុក)[^។\n]{0,30}(?:របស់|នៃ) ?$")
+)
+_ORGANISE = re.compile(
+    nt(r"[^។\n]{0,80}?(?:បាន|នឹង)? ?(?:រៀបចំ|បើក|ដឹកនាំ|ធ្វើ|កោះប្រជុំ) ?(?:កិច្ច ?|សម័យ ?)?ប្រជុំ")
+)
+_ATTEND = re.compile(nt("ចូលរួម"))
+_PHRASE_END = re.compile(nt(r"[។\n]| បាន| នឹង|បានអញ្ជើញ"))
+_BILATERAL_BEFORE = re.compile(
+    nt(r"កម្ពុជា ?(?:-|–|និង|ជាមួយ) ?(?:ប្រទេស|សាធារណរដ្ឋ|ព្រះរាជាណាចក្រ|សហព័ន្ធ)? ?$")
+)
+_BILATERAL_AFTER = re.compile(nt(r" ?(?:-|–|និង) ?(?:ព្រះរាជាណាចក្រ)?កម្ពុជា"))
+CHAIR_PHRASE = 220  # characters after the chair's name that describe their office
+
+
+@dataclass(frozen=True)
+class Bodies:
+    """What the body extractors found: names plus the span of the first mention of each field."""
+
+    ministries: list[str]
+    ministries_span: tuple[int, int] | None
+    lead: str | None
+    lead_span: tuple[int, int] | None
+    partners: list[str]
+    partners_span: tuple[int, int] | None
+
+
+def _foreign_follows(ctx: Context, end: int) -> bool:
+    at = _FOREIGN_FOLLOW.match(ctx.norm, end)
+    start = at.end() if at else end
+    hits = ctx.hits("country_matcher", start, start + 40) + ctx.hits(
+        "abroad_matcher", start, start + 40
+    )
+    hits += [
+        h
+        for h in ctx.hits("partner_matcher", start, start + 60)
+        if gazetteer.partner_kind(h.key) == "bloc"
+    ]
+    return any(h.start == start for h in hits)
+
+
+def ministry_hits(ctx: Context, year: int | None) -> list[Hit]:
+    """Cambodian ministry mentions, named as at the article's time."""
+    partner_spans = [(h.start, h.end) for h in ctx.hits("partner_matcher")]
+    out = []
+    for hit in ctx.hits("ministry_matcher"):
+        if any(a <= hit.start < b for a, b in partner_spans) or _foreign_follows(ctx, hit.end):
+            continue
+        if _DOCUMENT_OF.search(ctx.norm, max(0, hit.start - 60), hit.start):
+            continue
+        out.append(Hit(gazetteer.ministry_name_for_year(hit.key, year), hit.start, hit.end))
+    return out
+
+
+def _chair_ministry(ctx: Context, hits: list[Hit], chair: Chair | None) -> Hit | None:
+    """The ministry named in the chair's office (after the name, else just before it)."""
+    if chair is None:
+        return None
+    name = chair.person.name
+    for m in re.finditer(re.escape(name), ctx.norm):
+        stop = _PHRASE_END.search(ctx.norm, m.end(), m.end() + CHAIR_PHRASE)
+        end = stop.start() if stop else m.end() + CHAIR_PHRASE
+        after = [h for h in hits if m.end() <= h.start < end]
+        if after:
+            return after[0]
+        line_start = ctx.sentence_at(m.start())[0]
+        before = [h for h in hits if max(line_start, m.start() - 60) <= h.start < m.start()]
+        if before:
+            return before[-1]
+    return None
+
+
+def _lead(ctx: Context, hits: list[Hit], chair: Chair | None) -> Hit | None:
+    """Ministry that chaired, else organised (ក្រសួងX ... បានរៀបចំកិច្ចប្រជុំ), else heads the title."""
+    found = _chair_ministry(ctx, hits, chair)
+    if found:
+        return found
+    for hit in hits:
+        if _ORGANISE.match(ctx.norm, hit.end):
+            return hit
+    if ctx.title_span and not _ATTEND.search(ctx.title_norm):
+        in_title = [h for h in hits if ctx.in_title(h.start)]
+        return in_title[0] if in_title else None
+    return None
+
+
+@cache
+def _not_actor() -> re.Pattern[str]:
+    words = gazetteer.load_data("partners")["not_actor_before"]
+    return re.compile(
+        "(?:" + gazetteer.trie_pattern([nt(w) for w in words]) + ") ?(?:នៃ ?|របស់ ?)?$"
+    )
+
+
+def _partner_hits(ctx: Context) -> list[Hit]:
+    not_actor = _not_actor()
+    hits = [
+        h
+        for h in ctx.hits("partner_matcher")
+        if not not_actor.search(ctx.norm, max(0, h.start - 30), h.start)
+    ]
+    for hit in ctx.hits("country_matcher"):
+        before = ctx.norm[max(0, hit.start - 30) : hit.start]
+        if _BILATERAL_BEFORE.search(before) or _BILATERAL_AFTER.match(ctx.norm, hit.end):
+            hits.append(hit)
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _first_span(hits: list[Hit]) -> tuple[int, int] | None:
+    return (hits[0].start, hits[0].end) if hits else None
+
+
+def extract_bodies(ctx: Context, chair: Chair | None, year: int | None) -> Bodies:
+    """Ministries (sorted), the lead ministry and partners (sorted) of the article."""
+    hits = ministry_hits(ctx, year)
+    lead = _lead(ctx, hits, chair)
+    partners = _partner_hits(ctx)
+    return Bodies(
+        ministries=sorted({h.key for h in hits}),
+        ministries_span=_first_span(hits),
+        lead=lead.key if lead else None,
+        lead_span=(lead.start, lead.end) if lead else None,
+        partners=sorted({h.key for h in partners}),
+        partners_span=_first_span(partners),
+    )
+
+
+def extract_organizer(ctx: Context, province: str | None) -> tuple[str, tuple[int, int]] | None:
+    """The non-ministry body named first in the title or lead, with the province filled in."""
+    seg_end = ctx.lead_end
+    for hit in ctx.hits("organizer_matcher", 0, seg_end):
+        name = hit.key
+        if gazetteer.organizer_is_provincial(name):
+            name = (
+                name.replace("{province}", province)
+                if province
+                else name.replace("{province} ", "")
+            )
+        return name, (hit.start, hit.end)
+    return None

@@ -1,0 +1,103 @@
+"""Article text -> a Context: normalised text, offsets back to the original, title/lead zones, evidence.
+
+Every extractor works on the normalised text (ctx.norm) and reports spans in it; ctx.evidence turns a
+span into the {text, start, end} evidence of the original text, which is what a reader sees.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from etl import gazetteer
+from etl.gazetteer import Hit
+from etl.normalize import normalize_text, normalize_with_offsets
+
+TITLE_MAX = 300  # a first line longer than this is a paragraph, not a headline
+LEAD_CHARS = 700  # the lead: the first characters of the body, where the subject is stated
+_SENTENCE_END = re.compile(r"[។៕\n]|\?|!")
+YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+
+
+@dataclass
+class Context:
+    """One document under extraction."""
+
+    text: str
+    title: str | None = None
+    published: str | None = None
+    norm: str = field(init=False)
+    offsets: list[int] = field(init=False)
+    title_span: tuple[int, int] | None = field(init=False, default=None)
+    title_norm: str = field(init=False, default="")
+    body_start: int = field(init=False, default=0)
+    _hits: dict[str, list[Hit]] = field(init=False, default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.norm, self.offsets = normalize_with_offsets(self.text)
+        self._find_title()
+
+    def _find_title(self) -> None:
+        """The headline: the given title, else a short first line followed by more text."""
+        stripped = self.norm.lstrip()
+        lead_ws = len(self.norm) - len(stripped)
+        given = normalize_text(self.title).strip() if self.title else ""
+        if given and stripped.startswith(given):
+            self.title_span = (lead_ws, lead_ws + len(given))
+        elif not given:
+            line_end = stripped.find("\n")
+            if 0 < line_end <= TITLE_MAX and stripped[line_end:].strip():
+                self.title_span = (lead_ws, lead_ws + line_end)
+        if self.title_span:
+            self.body_start = self.title_span[1]
+            given = given or self.norm[slice(*self.title_span)]
+        self.title_norm = given
+
+    @cached_property
+    def body(self) -> str:
+        """Normalised text after the headline."""
+        return self.norm[self.body_start :]
+
+    @cached_property
+    def lead_end(self) -> int:
+        """End (in norm) of the lead zone."""
+        return min(len(self.norm), self.body_start + LEAD_CHARS)
+
+    @cached_property
+    def head(self) -> str:
+        """Title (or, without one, nothing) plus the lead: where an article states its subject."""
+        return self.title_norm + "\n" + self.norm[self.body_start : self.lead_end]
+
+    def in_title(self, pos: int) -> bool:
+        """Whether a norm position lies inside the headline."""
+        return self.title_span is not None and self.title_span[0] <= pos < self.title_span[1]
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        """Span of the sentence (។, ៕, line break) around a norm position."""
+        start = pos
+        while start > 0 and self.norm[start - 1] not in "។៕\n":
+            start -= 1
+        m = _SENTENCE_END.search(self.norm, pos)
+        return start, (m.start() if m else len(self.norm))
+
+    def hits(self, matcher: str, lo: int = 0, hi: int | None = None) -> list[Hit]:
+        """Hits of one gazetteer matcher (e.g. "province_matcher") within norm[lo:hi], scanned once."""
+        found = self._hits.get(matcher)
+        if found is None:
+            found = self._hits[matcher] = getattr(gazetteer, matcher)().find(self.norm)
+        if lo == 0 and hi is None:
+            return found
+        hi = len(self.norm) if hi is None else hi
+        return [h for h in found if lo <= h.start and h.end <= hi]
+
+    def evidence(self, start: int, end: int) -> dict:
+        """Evidence for a norm span: the original snippet with its offsets in the original text."""
+        if not self.offsets or end <= start:
+            return {"text": "", "start": 0, "end": 0}
+        a = self.offsets[start]
+        b = self.offsets[min(end, len(self.norm)) - 1] + 1
+        return {"text": self.text[a:b], "start": a, "end": b}
+
+    @cached_property
+    def years(self) -> list[int]:
+        """Four-digit years written in the text, in order."""
+        return [int(y) for y in YEAR.findall(self.norm)]

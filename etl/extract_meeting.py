@@ -1,0 +1,151 @@
+"""Context -> is_meeting with a confidence, the cue span, and the sentences that name the meeting.
+
+A meeting article names one meeting in its headline or lead (កិច្ចប្រជុំ, សម័យប្រជុំ ...), says it was held,
+led or opened, and involves a Cambodian public body. Round-ups, courtesy calls, speeches, crime, party
+and foreign news are scored down. The weights were set on the dev labels and checked on unlabelled
+corpus articles; they sit here, next to the rules.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from etl import gazetteer
+from etl.extract_bodies import ministry_hits
+from etl.extract_context import Context
+from etl.extract_place import province_mentions
+from etl.normalize import normalize_text as nt
+
+THRESHOLD = 2.5
+_CAMBODIAN = re.compile(
+    nt(
+        "កម្ពុជា|ខ្មែរ|រាជរដ្ឋាភិបាល|ឯកឧត្តម|លោកជំទាវ|សម្តេច|ទេសរដ្ឋមន្ត្រី|ឧបនាយករដ្ឋមន្ត្រី|រដ្ឋបាលខេត្ត|រាជធានីភ្នំពេញ"
+    )
+)
+_HOME = re.compile(nt("កម្ពុជា|ខ្មែរ"))
+_PAST_ONLY = re.compile(nt("កាលពី|ធ្លាប់|កន្លងទៅ|កន្លងមក"))
+
+
+@dataclass(frozen=True)
+class Support:
+    """Findings of other extractors that back a meeting reading."""
+
+    chair: bool = False  # the text says who presided over a meeting
+    reviewed: bool = False  # a reviewed semester/period was found in a meeting sentence
+    dated: bool = False  # the meeting date stands in a sentence that names the meeting
+    abroad_dateline: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingVerdict:
+    """is_meeting, confidence and the span of the deciding cue."""
+
+    is_meeting: bool
+    confidence: float
+    cue: tuple[int, int] | None
+
+
+@cache
+def _rx(group: str) -> re.Pattern[str]:
+    cues = gazetteer.meeting_cues()
+    words = cues["negative"][group] if group in cues["negative"] else cues[group]
+    return re.compile(gazetteer.trie_pattern(words, flex_spaces=False))
+
+
+def meeting_sentences(ctx: Context, limit: int = 3) -> list[tuple[int, int]]:
+    """The title plus the first body sentences that name a meeting (strong cue words)."""
+    spans = [ctx.title_span] if ctx.title_span else []
+    for m in _rx("strong_meeting").finditer(ctx.norm, ctx.body_start):
+        span = ctx.sentence_at(m.start())
+        if span not in spans:
+            spans.append(span)
+        if len(spans) > limit:
+            break
+    return spans
+
+
+def _is_cambodian(ctx: Context, head: str) -> bool:
+    """A Cambodian state actor in the headline or lead (foreign ministries do not count)."""
+    if _CAMBODIAN.search(head):
+        return True
+    hi = ctx.lead_end
+    if any(usable for _, usable in province_mentions(ctx, ctx.body_start, hi)):
+        return True
+    return any(ctx.in_title(h.start) or h.start < ctx.lead_end for h in ministry_hits(ctx, None))
+
+
+def _negatives(head: str, title: str, strong_title: bool) -> float:
+    score = 0.0
+    if _rx("roundup").search(title or head[:200]):
+        score -= 4.0
+    if _rx("courtesy").search(title or head) and not strong_title:
+        score -= 2.0
+    if _rx("speech").search(head):
+        score -= 2.5
+    if _rx("crime").search(title):
+        score -= 1.5
+    if _rx("party").search(title):
+        score -= 4.0
+    if _rx("visit").search(title) and not strong_title:
+        score -= 1.5
+    if _rx("future").search(head):
+        score -= 4.0
+    return score
+
+
+def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | None]:
+    """Weighted cue score for the article and the span of the first meeting cue."""
+    title, head = ctx.title_norm, ctx.head
+    strong = _rx("strong_meeting")
+    in_title = strong.search(title)
+    lead = ctx.norm[ctx.body_start : ctx.lead_end]
+    in_lead = strong.search(lead)
+    score = 2.0 if in_title else (1.0 if _rx("meeting").search(title) else 0.0)
+    score += 1.5 if in_lead else 0.0
+    score += 1.0 if _rx("hold_verbs").search(head) else 0.0
+    count = len(strong.findall(ctx.body))
+    score += 0.5 if count >= 2 else (-1.0 if count == 0 else 0.0)
+    score += 0.5 if _rx("public_bodies").search(head) else -1.5
+    score += 0.0 if _is_cambodian(ctx, head) else -3.0
+    if (
+        in_lead
+        and not in_title
+        and _PAST_ONLY.search(lead, max(0, in_lead.start() - 30), in_lead.start())
+    ):
+        score -= 1.0
+    score += _negatives(head, title, bool(in_title))
+    score += 2.0 if support.chair else 0.0
+    score += 1.0 if support.reviewed else 0.0
+    score += 1.0 if support.dated else 0.0
+    score -= 2.0 if support.abroad_dateline and not _HOME.search(head) else 0.0
+    cue = None
+    if in_title and ctx.title_span:
+        cue = (ctx.title_span[0] + in_title.start(), ctx.title_span[0] + in_title.end())
+    elif in_lead:
+        cue = (ctx.body_start + in_lead.start(), ctx.body_start + in_lead.end())
+    return score, cue
+
+
+def judge_meeting(ctx: Context, support: Support) -> MeetingVerdict:
+    """Whether the article's main subject is one meeting with a Cambodian public body."""
+    score, cue = _score(ctx, support)
+    confidence = 1.0 / (1.0 + math.exp(-(score - THRESHOLD)))
+    is_meeting = score >= THRESHOLD
+    conf = confidence if is_meeting else 1.0 - confidence
+    return MeetingVerdict(is_meeting, round(conf, 3), cue)
+
+
+def meeting_type(
+    ctx: Context, spans: list[tuple[int, int]], derived: str | None
+) -> tuple[str, tuple[int, int] | None]:
+    """Type slug from the taxonomy: a derived review/bilateral type, else the first cue found."""
+    if derived:
+        return derived, None
+    for entry in gazetteer.meeting_types():
+        for cue in entry["cues"]:
+            for lo, hi in spans:
+                at = ctx.norm.find(cue, lo, hi)
+                if at >= 0:
+                    return entry["slug"], (at, at + len(cue))
+    return "meeting", None

@@ -1,0 +1,155 @@
+"""Context -> the meeting's chair: Khmer personal name without honorifics, and the office title.
+
+A chair is only reported when the text says who presided or led: a person right after ក្រោមអធិបតីភាព /
+ក្រោមការដឹកនាំ / ដឹកនាំដោយ, or the nearest person before ដឹកនាំកិច្ចប្រជុំ / ជាអធិបតី. Names are one or
+two words after a run of honorifics (ឯកឧត្តម, លោកជំទាវ, ឧត្តមសេនីយ៍ទោ ...), which may be glued on.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from etl import gazetteer
+from etl.extract_context import Context
+from etl.normalize import normalize_text as nt
+
+_WORD = "[\u1780-\u17dd]+"
+_AFTER_CUES = nt(
+    "ក្រោមអធិបតីភាព|ក្រោមអធិបតី|ក្រោមការដឹកនាំ|ក្រោមការធ្វើជាអធិបតី|ក្រោមដឹកនាំ|ដឹកនាំដោយ|ធ្វើជាអធិបតីដោយ|"
+    "សហអធិបតីភាពដោយ|អធិបតីភាពដោយ"
+)
+_BEFORE_CUES = nt(
+    "ដឹកនាំ ?(?:និង ?)?(?:បើក ?|ការ ?)?(?:កិច្ច ?|សម័យ ?|អង្គ ?)?ប្រជុំ|ដឹកនាំអង្គប្រជុំ|"
+    "(?:ជា|ជាគណៈ|ជាសហ)អធិបតី|ធ្វើជាប្រធានអង្គប្រជុំ|ជាប្រធានកិច្ចប្រជុំ"
+)
+_CUE = re.compile(f"(?P<after>{_AFTER_CUES})|(?P<before>{_BEFORE_CUES})")
+_MEETING = re.compile(nt("ប្រជុំ|សន្និបាត|វេទិកា|សិក្ខាសាលា"))
+_AFTER_FILL = re.compile(nt(r"(?:ភាព)? ?(?:ដ៏ខ្ពង់ខ្ពស់ ?)?(?:របស់ ?|ពី ?|ដោយ ?|នៃ ?)?"))
+_PRAISE = re.compile(nt("ដ៏ឈ្លាសវៃ|ដ៏ត្រឹមត្រូវ|ដ៏ប៉ិនប្រសប់|ដ៏ខ្ពង់ខ្ពស់របស់សម្តេច"))
+_DEPUTY = re.compile(nt(r"(?:តំណាង(?:ដ៏ខ្ពង់ខ្ពស់)?|ជាមួយ|ជំនួសមុខ) ?$"))
+_AND = re.compile(nt(r"និង ?$"))
+BEFORE_REACH = 700  # a pronoun (លោក) may stand between the named chair and the cue
+AFTER_REACH = 40
+MEETING_REACH = 250
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named person: honorifics start, name span, and the name itself."""
+
+    start: int
+    name_start: int
+    name_end: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Chair:
+    """The chair found, with the title (if any) and the span of text describing them."""
+
+    person: Person
+    title: str | None
+    title_span: tuple[int, int] | None
+    about_end: int  # end of the describing phrase after the name (for the chair's ministry)
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str], tuple[str, ...]]:
+    words = gazetteer.titles()
+    hon = gazetteer.trie_pattern([nt(h) for h in words["honorifics"]], flex_spaces=False)
+    person = re.compile(f"(?:(?:{nt('សម្តេច')}{_WORD}|{hon}) ?)+(?P<name>{_WORD}(?: {_WORD})?)")
+    positions = [nt(p) for p in words["positions"]]
+    position_rx = re.compile(gazetteer.trie_pattern(positions, flex_spaces=False))
+    not_name = [nt(w) for w in words["not_name_words"]]
+    return person, position_rx, frozenset(not_name), tuple(w for w in not_name if len(w) >= 3)
+
+
+def _valid_token(token: str) -> bool:
+    _, _, exact, prefixes = _patterns()
+    return 1 < len(token) <= 16 and token not in exact and not token.startswith(prefixes)
+
+
+def _clean_name(ctx: Context, m: re.Match[str]) -> Person | None:
+    """Cut a title glued to the name (វង្សវឌ្ឍានារដ្ឋមន្ត្រី), keep valid name words."""
+    _, position_rx, _, _ = _patterns()
+    tokens = m.group("name").split(" ")
+    first = tokens[0]
+    if not _valid_token(first):
+        return None
+    name = first
+    if len(tokens) > 1:
+        second = tokens[1]
+        glued = position_rx.search(second)
+        if glued and glued.start() >= 2:
+            second = second[: glued.start()]
+        if _valid_token(second) and not position_rx.match(second):
+            name = f"{first} {second}"
+    start = m.start("name")
+    return Person(m.start(), start, start + len(name), name)
+
+
+def find_people(ctx: Context) -> list[Person]:
+    """Every honorific + name mention, in text order."""
+    person_rx = _patterns()[0]
+    people, pos = [], 0
+    while (m := person_rx.search(ctx.norm, pos)) is not None:
+        person = _clean_name(ctx, m)
+        if person:
+            people.append(person)
+            pos = person.name_end
+        else:
+            pos = m.start() + 1
+    return people
+
+
+def _near_meeting(ctx: Context, a: int, b: int) -> bool:
+    return bool(_MEETING.search(ctx.norm, max(0, a - MEETING_REACH), b + MEETING_REACH))
+
+
+def _after(ctx: Context, people: list[Person], end: int) -> Person | None:
+    fill = _AFTER_FILL.match(ctx.norm, end)
+    if fill and _PRAISE.match(ctx.norm, fill.end()):
+        return None
+    reach = (fill.end() if fill else end) + AFTER_REACH
+    return next((p for p in people if end <= p.start <= reach), None)
+
+
+def _before(ctx: Context, people: list[Person], start: int) -> Person | None:
+    prior = [p for p in people if start - BEFORE_REACH <= p.name_end <= start]
+    while prior:
+        person = prior.pop()
+        lead = ctx.norm[max(0, person.start - 24) : person.start]
+        if _DEPUTY.search(lead):
+            continue
+        if _AND.search(lead) and prior:  # "X និង Y ជាអធិបតី": the first-named co-chair
+            return prior[-1]
+        return person
+    return None
+
+
+def _title_for(ctx: Context, person: Person) -> tuple[str | None, tuple[int, int] | None]:
+    _, position_rx, _, _ = _patterns()
+    at = person.name_end + (1 if ctx.norm[person.name_end : person.name_end + 1] == " " else 0)
+    m = position_rx.match(ctx.norm, at)
+    if m:
+        return m.group(), m.span()
+    m = position_rx.search(ctx.norm, person.start, person.name_start)
+    return (m.group(), m.span()) if m else (None, None)
+
+
+def extract_chair(ctx: Context) -> Chair | None:
+    """The person who presided over or led the meeting, when the text says so."""
+    people = find_people(ctx)
+    if not people:
+        return None
+    for cue in _CUE.finditer(ctx.norm):
+        if not _near_meeting(ctx, *cue.span()):
+            continue
+        if cue.group("after"):
+            person = _after(ctx, people, cue.end())
+        else:
+            person = _before(ctx, people, cue.start())
+        if person:
+            title, span = _title_for(ctx, person)
+            return Chair(person, title, span, ctx.sentence_at(person.name_end)[1])
+    return None
