@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench` = `python -m bench`): extraction, ingest, dashboard queries and growth; figures only."""

@@ -1,0 +1,87 @@
+"""Extraction on one core (docs/s, real corpus and synthetic) next to one plain regex pass; accuracy on synth."""
+
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import log
+from etl import settings, synth
+
+# The practical floor: one compiled regex over each text (a meeting word or a Khmer/Arabic date).
+PLAIN_REGEX = re.compile(r"កិច្ចប្រជុំ|ថ្ងៃទី\s*[០-៩0-9]+")
+SUMMARY_FIELDS = ("is_meeting", "meeting_date", "province", "lead_ministry", "chair_khmer", "ministries",
+                  "partners", "semester", "period", "online", "date_year_inferred")
+
+
+def load_documents(folder: Path) -> list:
+    """Documents as the extractor receives them (read + page chrome removed), not timed."""
+    from etl.read import Document, read_documents
+    return [d for d in read_documents([folder]) if isinstance(d, Document)]
+
+
+def throughput(docs: list) -> dict:
+    """docs/s of extract_record on this core, and of one plain regex pass over the same texts."""
+    from etl.extract import extract_record
+    began = time.perf_counter()
+    hits = sum(len(PLAIN_REGEX.findall(d.text)) for d in docs)
+    regex_s = time.perf_counter() - began
+    began = time.perf_counter()
+    meetings = sum(bool(extract_record(d)["is_meeting"]) for d in docs)
+    extract_s = time.perf_counter() - began
+    mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
+    return {"docs": len(docs), "mb": round(mb, 1), "extract_docs_per_s": round(len(docs) / extract_s),
+            "extract_s": round(extract_s, 2), "regex_docs_per_s": round(len(docs) / regex_s),
+            "regex_s": round(regex_s, 3), "extract_vs_regex": round(extract_s / regex_s, 1),
+            "meetings_found": meetings, "regex_hits": hits}
+
+
+def accuracy(labels: Path, folder: Path) -> dict:
+    """Per-field scores of the extractor against the synthetic labels (etl.evaluate)."""
+    from etl.evaluate import evaluate
+    result = evaluate(labels, sorted(p for p in folder.iterdir() if p.is_dir()))
+    scores = result["scores"]
+    out = {}
+    for field in SUMMARY_FIELDS:
+        s = scores.get(field, {})
+        out[field] = round(s["f1"] if "f1" in s else s.get("accuracy", float("nan")), 3)
+    out["n_labels"], out["missing"] = scores["is_meeting"]["tp"] + scores["is_meeting"]["fn"], len(result["missing"])
+    return out
+
+
+def run(quick: bool) -> dict:
+    """Real corpus (when present) and a synthetic set: throughput, plus accuracy on the synthetic set."""
+    results: dict = {}
+    if settings.CORPUS_DIR.is_dir():
+        log(f"extraction: real corpus {settings.CORPUS_DIR}")
+        docs = load_documents(settings.CORPUS_DIR)
+        results["real"] = throughput(docs[:300] if quick else docs)
+    else:
+        results["real"] = {"skipped": f"no corpus at {settings.CORPUS_DIR}"}
+        print(f"extraction: real corpus skipped (no {settings.CORPUS_DIR})")
+    n = 1000 if quick else 10_000
+    with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
+        out = Path(tmp) / "raw"
+        labels, _ = synth.generate(n, 2024, out, jobs=1)
+        log(f"extraction: {n:,} synthetic articles")
+        results["synthetic"] = throughput(load_documents(out))
+        results["accuracy"] = accuracy(labels, out)
+    return results
+
+
+def markdown(results: dict) -> list[str]:
+    """Table rows for the report."""
+    rows = ["| corpus | docs | extract docs/s (1 core) | plain regex docs/s | extract ÷ regex time |",
+            "|---|---:|---:|---:|---:|"]
+    for name in ("real", "synthetic"):
+        r = results.get(name, {})
+        if "skipped" in r:
+            rows.append(f"| {name} | – | skipped: {r['skipped']} | | |")
+        elif r:
+            rows.append(f"| {name} | {r['docs']:,} | {r['extract_docs_per_s']:,} | {r['regex_docs_per_s']:,} "
+                        f"| {r['extract_vs_regex']}× |")
+    acc = results.get("accuracy", {})
+    if acc:
+        rows += ["", f"Extractor vs synthetic labels ({acc['n_labels']:,} meetings): "
+                 + ", ".join(f"{k} {v}" for k, v in acc.items() if k in SUMMARY_FIELDS)]
+    return rows
