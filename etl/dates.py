@@ -1,0 +1,309 @@
+"""Article text -> the date of the meeting it reports (Khmer, numeric, English and lunar dates).
+
+Dates are found on the text with zero-width characters removed (offsets are mapped back to the
+original). The meeting date is the first date that is not a document date (ចុះថ្ងៃទី… = "dated")
+and not a reference to an earlier meeting. A missing year comes only from the same document: a
+range end, a Buddhist-Era year, "ឆ្នាំ២០១៩នេះ", the publication date, or another full date.
+Vocabulary (months, weekdays, lunar months, cue words, Visak Bochea dates) is in data/months.json.
+"""
+
+import bisect
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "months.json"
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+@dataclass(frozen=True)
+class MeetingDate:
+    iso: str | None  # None when no year can be found in the document
+    year_inferred: bool
+    day: int
+    month: int
+    date_text: str  # the matched snippet of the original text
+    start: int  # offsets in the original text
+    end: int
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int  # offsets in the cleaned text
+    end: int
+    day: int
+    month: int
+    year: int | None
+    kind: str  # "km", "num", "en", "dateline"
+
+
+def _alternation(surfaces: list[str]) -> str:
+    """Regex for surfaces, longest first; coeng-TA and coeng-DA both accepted."""
+    ordered = sorted(set(surfaces), key=len, reverse=True)
+    return "|".join(re.escape(s).replace("\u17d2\u178f", "\u17d2[\u178f\u178a]") for s in ordered)
+
+
+@cache
+def _vocab() -> dict:
+    """The data file plus the regexes built from it (loaded once)."""
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    data["km_month"] = {s: int(m) for m, names in data["gregorian_km"].items() for s in names}
+    data["en_month"] = {
+        s.lower(): int(m) for m, names in data["gregorian_en"].items() for s in names
+    }
+    data["lunar_surface"] = {s: k for k, v in data["lunar_months"].items() for s in v["surfaces"]}
+    _compile_khmer(data)
+    _compile_other(data)
+    _compile_cues(data)
+    return data
+
+
+def _compile_khmer(data: dict) -> None:
+    wd_km = _alternation(data["weekdays_km"])
+    months = _alternation(list(data["km_month"]))
+    data["km_date"] = re.compile(
+        rf"(?P<ti>ទី\s*)?(?<![\d.:,/])(?P<d>\d{{1,2}})"
+        rf"(?:\s*(?:-|–|~|ដល់|រហូតដល់|និង|,)\s*(?:ថ្ងៃ\s*(?:{wd_km})?\s*)?(?:ទី\s*)?\d{{1,2}}(?![\d/.:]))*"
+        rf"\s*(?:ខែ\s*(?P<mn>{months})|ខែ\s*(?P<mi>\d{{1,2}})(?!\d)|(?P<mn2>{months}))"
+        rf"(?:\s*(?:ឆ្នាំ\s*)?(?P<y>\d{{4}})(?!\d))?"
+    )
+    data["day_prefix"] = re.compile(rf"(?:ថ្ងៃ\s*(?:{wd_km})?\s*)$")
+    data["be_year"] = re.compile(r"(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*(\d{4})")
+    data["lunar_date"] = re.compile(
+        rf"(?<!\d)\d{{1,2}}\s*(?:កើត|រោច)\s*ខែ\s*(?P<lm>{_alternation(list(data['lunar_surface']))})"
+        rf"[^។\n]{{0,40}}?(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*(?P<be>\d{{4}})[^។\n]{{0,12}}$"
+    )
+    data["this_year"] = re.compile(r"ឆ្នាំ\s*(\d{4})\s*នេះ")
+
+
+def _compile_other(data: dict) -> None:
+    data["num_date"] = re.compile(
+        r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)"
+    )
+    wd_en = "|".join(data["weekdays_en"])
+    mon_en = "|".join(sorted(data["en_month"], key=len, reverse=True))
+    data["en_date"] = re.compile(
+        rf"\b(?:(?P<wd>{wd_en}),?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<mon>{mon_en})\.?,?\s+"
+        rf"(?P<y>\d{{4}})\b(?P<time>[\s,]+\d{{1,2}}:\d{{2}})?"
+        rf"|\b(?P<mon2>{mon_en})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})\b",
+        re.IGNORECASE,
+    )
+
+
+def _compile_cues(data: dict) -> None:
+    tod = _alternation(data["time_of_day"])
+    data["document_before"] = re.compile(
+        rf"(?:{_alternation(data['document_cues'])})\s*(?:នៅ|នា)?\s*(?:{tod})?\s*$"
+    )
+    data["statement_before"] = re.compile(
+        rf"(?:{_alternation(data['statement_cues'])})[^។\n]{{0,45}}$"
+    )
+    data["meeting_word"] = re.compile(_alternation(data["meeting_words"]))
+    data["earlier_before"] = re.compile(rf"(?:{_alternation(data['earlier_cues'])})[^។\n]{{0,14}}$")
+    data["earlier_after"] = re.compile(r"^\s*(?:នេះ\s*)?(?:កន្លងទៅ|កន្លងមក|មុន)")
+    data["relative"] = re.compile(_alternation(list(data["relative_days"])))
+
+
+def _bare_day_ok(clean: str, start: int, month_number: str | None, voc: dict) -> bool:
+    """A day without ទី: not "9 ខែ 10" (a duration) nor glued to a word (ភូមិ១ឧសភា, a village)."""
+    if month_number:
+        return False
+    if start and "\u1780" <= clean[start - 1] <= "\u17ff":
+        return bool(voc["day_prefix"].search(clean, max(0, start - 20), start))
+    return True
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _km_dates(clean: str, voc: dict) -> list[_Found]:
+    found = []
+    for m in voc["km_date"].finditer(clean):
+        if not m.group("ti") and not _bare_day_ok(clean, m.start(), m.group("mi"), voc):
+            continue
+        group = "mn" if m.group("mn") else "mn2" if m.group("mn2") else "mi"
+        surface = m.group(group).replace("\u17d2\u178a", "\u17d2\u178f")
+        month = int(surface) if group == "mi" else voc["km_month"].get(surface, 0)
+        year = int(m.group("y")) if m.group("y") and 1900 <= int(m.group("y")) <= 2100 else None
+        prefix = voc["day_prefix"].search(clean, max(0, m.start() - 20), m.start())
+        start = prefix.start() if prefix else m.start()
+        end = m.end() if year else m.end(group)
+        found.append(_Found(start, end, int(m.group("d")), month, year, "km"))
+    return found
+
+
+def _other_dates(clean: str, voc: dict) -> list[_Found]:
+    found = []
+    for m in voc["num_date"].finditer(clean):
+        found.append(
+            _Found(m.start(), m.end(), int(m.group(1)), int(m.group(3)), int(m.group(4)), "num")
+        )
+    for m in voc["en_date"].finditer(clean):
+        day, mon, year = (m.group("d"), m.group("mon"), m.group("y"))
+        if mon is None:
+            day, mon, year = m.group("d2"), m.group("mon2"), m.group("y2")
+        kind = "dateline" if m.group("wd") and (m.group("time") or m.start() < 400) else "en"
+        month = voc["en_month"][mon.lower()]
+        found.append(_Found(m.start(), m.end(), int(day), month, int(year), kind))
+    return found
+
+
+def _candidates(clean: str, voc: dict) -> list[_Found]:
+    """All plausible dates in text order (impossible days such as 31 February are dropped)."""
+    found = _km_dates(clean, voc) + _other_dates(clean, voc)
+    found = [f for f in found if 1 <= f.month <= 12 and _valid(f.year or 2000, f.month, f.day)]
+    return sorted(found, key=lambda f: (f.start, -f.end))
+
+
+def _is_document_date(clean: str, f: _Found, voc: dict) -> bool:
+    """A letter's or release's date, or the day someone told the press (not the meeting's)."""
+    if voc["document_before"].search(clean, max(0, f.start - 24), f.start):
+        return True
+    told = voc["statement_before"].search(clean, max(0, f.start - 60), f.start)
+    return bool(told) and not voc["meeting_word"].search(told.group())
+
+
+def _is_earlier(clean: str, f: _Found, voc: dict) -> bool:
+    before = voc["earlier_before"].search(clean, max(0, f.start - 40), f.start)
+    return bool(before) or bool(voc["earlier_after"].match(clean[f.end : f.end + 20]))
+
+
+def _parse_published(published: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((published or "")[:10])
+    except ValueError:
+        return None
+
+
+def _be_to_ce(be: int, month: int, day: int, voc: dict) -> int:
+    """Gregorian year of a day in Buddhist-Era year `be` (BE changes on Visak Bochea)."""
+    ce = be - voc["be_offset_after_visak"]
+    visak = voc["visak_bochea"].get(str(ce), voc["visak_bochea_default"])
+    v_month, v_day = (int(x) for x in visak.split("-"))
+    return ce if (month, day) >= (v_month, v_day) else ce + 1
+
+
+def _year_near(pub: dt.date, month: int, day: int) -> int:
+    """Year of day/month as written shortly before (or, for announcements, after) `pub`."""
+    if _valid(pub.year, month, day) and (dt.date(pub.year, month, day) - pub).days > 60:
+        return pub.year - 1
+    return pub.year
+
+
+def _range_end(clean: str, f: _Found, cands: list[_Found]) -> _Found | None:
+    """The dated end of a range "ពីថ្ងៃទី៣០ ខែកក្កដា ដល់ថ្ងៃទី០៣ ខែសីហា ឆ្នាំ២០១៩"."""
+    for g in cands:
+        gap = clean[f.end : g.start]
+        if (
+            g.start >= f.end
+            and len(gap) <= 25
+            and g.year
+            and re.match(r"\s*(?:ដល់|រហូតដល់|-|–|~)", gap)
+        ):
+            return g
+    return None
+
+
+def _adjacent_lunar_year(clean: str, f: _Found, voc: dict) -> int | None:
+    """CE year from a lunar date written just before the Gregorian one, if its month agrees."""
+    m = voc["lunar_date"].search(clean, max(0, f.start - 120), f.start)
+    if not m:
+        return None
+    lunar = voc["lunar_months"][voc["lunar_surface"][m.group("lm")]]
+    return (
+        _be_to_ce(int(m.group("be")), f.month, f.day, voc)
+        if f.month in lunar["gregorian"]
+        else None
+    )
+
+
+def _year_for(clean: str, f: _Found, ctx: dict) -> tuple[int | None, bool, int]:
+    """(year, inferred?, snippet end) for a date, from the same document only."""
+    voc, cands, pub = ctx["voc"], ctx["cands"], ctx["pub"]
+    if f.year:
+        return f.year, False, f.end
+    if (end := _range_end(clean, f, cands)) is not None:
+        return end.year - (end.month < f.month), False, end.end
+    if (year := _adjacent_lunar_year(clean, f, voc)) is not None:
+        return year, False, f.end
+    if be := voc["be_year"].search(clean):
+        return _be_to_ce(int(be.group(1)), f.month, f.day, voc), True, f.end
+    if this_year := voc["this_year"].search(clean):
+        return int(this_year.group(1)), True, f.end
+    if pub:
+        return _year_near(pub, f.month, f.day), True, f.end
+    dated = [g for g in ctx["usable"] if g.year]
+    if dated:
+        return min(dated, key=lambda g: abs(g.start - f.start)).year, True, f.end
+    return None, False, f.end
+
+
+def _pick(clean: str, cands: list[_Found], usable: list[_Found], voc: dict) -> _Found | None:
+    """First date that is not an earlier meeting's; the same day with its year written wins."""
+    fresh = [f for f in usable if not _is_earlier(clean, f, voc)]
+    chosen = (fresh or usable or [None])[0]
+    if chosen is not None and chosen.year is None:
+        same = [f for f in usable if f.year and (f.day, f.month) == (chosen.day, chosen.month)]
+        chosen = same[0] if same else chosen
+    return chosen
+
+
+def _clean(text: str) -> tuple[str, list[int]]:
+    """Text without zero-width characters, and per removed character its index in the clean text."""
+    removed = [m.start() - k for k, m in enumerate(_INVISIBLE.finditer(text))]
+    return (_INVISIBLE.sub("", text) if removed else text), removed
+
+
+def _original_span(removed: list[int], start: int, end: int) -> tuple[int, int]:
+    first = start + bisect.bisect_right(removed, start)
+    last = end - 1 + bisect.bisect_right(removed, end - 1)
+    return first, max(first, last + 1)
+
+
+def _relative(clean: str, pub: dt.date | None, voc: dict) -> tuple[_Found, int] | None:
+    """ "ម្សិលមិញ" (yesterday), "ព្រឹកនេះ" (this morning) near the top, counted from `pub`."""
+    m = voc["relative"].search(clean, 0, 600) if pub else None
+    if m is None or pub is None:
+        return None
+    day = pub - dt.timedelta(days=voc["relative_days"][m.group()])
+    return _Found(m.start(), m.end(), day.day, day.month, day.year, "relative"), day.year
+
+
+def extract_meeting_date(text: str, published: str | None = None) -> MeetingDate | None:
+    """The meeting's date as written in `text` (see the module docstring); None if none is found."""
+    voc = _vocab()
+    clean, removed = _clean(text)
+    cands = _candidates(clean, voc)
+    datelines = [f for f in cands if f.kind == "dateline"]
+    pub = dt.date(datelines[0].year, datelines[0].month, datelines[0].day) if datelines else None
+    pub = pub or _parse_published(published)
+    usable = [f for f in cands if f.kind != "dateline" and not _is_document_date(clean, f, voc)]
+    chosen = _pick(clean, cands, usable, voc)
+    if chosen is None:
+        rel = _relative(clean, pub, voc)
+        if rel is None:
+            return None
+        chosen, year = rel
+        year_info: tuple[int | None, bool, int] = (year, True, chosen.end)
+    else:
+        year_info = _year_for(
+            clean, chosen, {"voc": voc, "cands": cands, "pub": pub, "usable": usable}
+        )
+    year, inferred, end = year_info
+    start, end = _original_span(removed, chosen.start, end)
+    iso = (
+        dt.date(year, chosen.month, chosen.day).isoformat()
+        if year and _valid(year, chosen.month, chosen.day)
+        else None
+    )
+    return MeetingDate(
+        iso, inferred and iso is not None, chosen.day, chosen.month, text[start:end], start, end
+    )
