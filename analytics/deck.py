@@ -228,12 +228,13 @@ def _headline_slide(prs, b: Briefing, lab: dict) -> None:
         _textbox(slide, 0.4, 6.2, 12, 0.6, f"{b.n_meetings} {lab['h_meetings']}: {change}", size=18)
 
 
-def _chart_slide(prs, title: str, fig: go.Figure | None, empty: str, charts: bool) -> None:
+def _chart_slide(prs, title: str, make_fig, empty: str, charts: bool) -> None:
+    """A chart slide; make_fig() builds the figure only when charts are wanted (plotly is slow)."""
     slide = _slide(prs, title)
-    if fig is None:
+    if make_fig is None:
         _textbox(slide, 0.5, 1.5, 12, 1, empty, size=20, color=MUTED)
         return
-    png = chart_png(fig) if charts else None
+    png = chart_png(make_fig()) if charts else None
     if png is None:
         _textbox(slide, 0.5, 1.5, 12, 1, labels()["chart_missing"], size=20, color=MUTED)
         return
@@ -266,8 +267,8 @@ def build_deck(b: Briefing, lang: str = "en", charts: bool = True) -> bytes:
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     _title_slide(prs, b, lab)
     _headline_slide(prs, b, lab)
-    _chart_slide(prs, lab["frequency"], frequency_figure(b, lang), "", charts)
-    partners = partners_figure(b, lang) if not b.partners.empty else None
+    _chart_slide(prs, lab["frequency"], lambda: frequency_figure(b, lang), "", charts)
+    partners = (lambda: partners_figure(b, lang)) if not b.partners.empty else None
     _chart_slide(prs, lab["partners_chart"], partners, lab["no_partners"], charts)
     _breakdown_slide(prs, b, lab, lang)
     review_cols = [(k, lab[k], w) for k, w in (("organiser", 5.0), ("previous", 2.5),

@@ -89,13 +89,15 @@ def _write_table(ws, df: pd.DataFrame) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
-    for values in df.itertuples(index=False, name=None):
-        ws.append([_xlsx_value(v) for v in values])
-        for cell, value in zip(ws[ws.max_row], values, strict=True):
-            if is_formula_like(cell.value):  # keep it text: openpyxl would store '=...' as a formula
+    for r, values in enumerate(df.itertuples(index=False, name=None), start=2):
+        cells = [_xlsx_value(v) for v in values]
+        ws.append(cells)
+        for c, value in enumerate(cells, start=1):
+            if is_formula_like(value):  # keep it text: openpyxl would store '=...' as a formula
+                cell = ws.cell(r, c)
                 cell.data_type, cell.quotePrefix = "s", True
-            elif isinstance(value, date | datetime | pd.Timestamp):
-                cell.number_format = "yyyy-mm-dd" if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                ws.cell(r, c).number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     from openpyxl.utils import get_column_letter

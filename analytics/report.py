@@ -241,7 +241,8 @@ def briefing_html(b: Briefing, lang: str = "en") -> str:
                    f'<i style="width:{100 * n / peak:.0f}%"></i><em>{n}</em></div>'
                    for w, n in zip(b.weekly["week"], b.weekly["meetings"], strict=True))
     values = {
-        "title": html.escape(lab["title"]), "week": b.week, "start": b.start, "end": b.end,
+        "title": html.escape(lab["title"]), "week": b.week,
+        "subtitle": html.escape(lab["title_km"] if lab["title_km"] != lab["title"] else ""), "start": b.start, "end": b.end,
         "caption": html.escape(b.caption), "numbers": numbers, "bars": bars,
         "change": html.escape(change_text(b.n_meetings, b.prev_avg, lab["vs_avg"])),
         "ministries": _table_html(b.by_ministry, {"ministry": lab["ministry"], "name_km": "ខ្មែរ",
