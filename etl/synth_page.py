@@ -98,7 +98,9 @@ def _chrome(site: dict, vocab: dict, rng: random.Random, province: int | None, w
     footer = list(site["footer"])
     if footer and footer[-1] in ("អត្ថបទទាក់ទង", "ព័ត៌មានទាក់ទង"):
         footer += tail_headlines(rng, vocab, rng.randint(0, 3))
-    return {"header": [_fill(x, values) for x in site["header"]], "share": site["share"], "footer": footer,
+    # a provincial site's header names its province: only where the article's province is known
+    header = [] if province is None and "{P}" in "".join(site["header"]) else site["header"]
+    return {"header": [_fill(x, values) for x in header], "share": site["share"], "footer": footer,
             "photos": _photos(rng, site["name"], rng.randint(2015, 2026)) if with_years and rng.random() < 0.4
             else "", "copyright": _fill(copyright_line, values)}
 

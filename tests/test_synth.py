@@ -144,3 +144,15 @@ def test_cli_writes_and_reports(tmp_path, capsys):
     assert main(["synth", "--n", "20", "--seed", "1", "--out", str(tmp_path / "raw"), "--jobs", "1"]) == 0
     assert "wrote 20 synthetic articles" in capsys.readouterr().out
     assert len(list((tmp_path / "raw").rglob("*.txt"))) == 20
+
+
+def test_extractor_scores_above_a_sane_floor_on_synthetic_articles(tmp_path):
+    # Floors well below the measured scores (see bench/results): this catches a broken link between the
+    # generator and the extractor (names, label shapes), it is not the accuracy benchmark itself.
+    from etl.evaluate import evaluate
+    labels, _ = synth.generate(500, 12, tmp_path / "raw", jobs=1)
+    scores = evaluate(labels, [tmp_path / "raw" / "0000"])["scores"]
+    floors = {"is_meeting": 0.85, "meeting_date": 0.8, "province": 0.85, "lead_ministry": 0.85,
+              "chair_khmer": 0.8, "semester": 0.8, "ministries": 0.8, "partners": 0.8}
+    got = {field: scores[field].get("f1", scores[field].get("accuracy")) for field in floors}
+    assert {f: v for f, v in got.items() if v < floors[f]} == {}, got
