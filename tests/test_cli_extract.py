@@ -10,7 +10,7 @@ import pytest
 
 from etl import cli_extract
 from etl.__main__ import main
-from etl.read import Document
+from etl.read import Document, read_documents
 from etl.record import RECORD_KEYS, empty_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,3 +150,22 @@ def test_progress_bar_only_on_a_terminal_for_many_files(
         f"អត្ថបទទី {i}" for i in range(count)
     ]
     assert (f"{count}/{count}" in err) is bar  # the bar goes to stderr, never into the JSON Lines
+
+
+def test_seeds_with_the_real_extractor():
+    done = run_cli("extract", "data/raw", stub=False)
+    assert done.returncode == 0, done.stderr.decode()
+    lines = done.stdout.decode("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [Path(r["source"]).name for r in records] == sorted(
+        p.name for p in (ROOT / "data/raw").glob("*.txt")
+    )
+    assert all(tuple(r) == RECORD_KEYS for r in records)
+    assert all("\\u17" not in line for line in lines)  # Khmer is not escaped
+    assert all(len(r["doc_id"]) == 16 for r in records) and any(r["is_meeting"] for r in records)
+    docs = {doc.source: doc for doc in read_documents([ROOT / "data/raw"])}
+    for record in records:  # evidence offsets index Document.text as read
+        text = docs[str(ROOT / record["source"])].text
+        assert record["doc_id"] == docs[str(ROOT / record["source"])].doc_id
+        for span in record["evidence"].values():
+            assert text[span["start"] : span["end"]] == span["text"]
