@@ -7,7 +7,6 @@ range end, a Buddhist-Era year, "ឆ្នាំ២០១៩នេះ", the publ
 Vocabulary (months, weekdays, lunar months, cue words, Visak Bochea dates) is in data/months.json.
 """
 
-import bisect
 import datetime as dt
 import json
 import re
@@ -15,8 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from etl.normalize import drop_invisible, invisible_span_to_original
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "months.json"
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ASCII_WORD = re.compile("[JFMASONDjfmasond][A-Za-z]{2,8}")  # could be a month name
+_RANGE_GAP = re.compile(r"\s*(?:ដល់|រហូតដល់|-|–|~)")
 
 
 @dataclass(frozen=True)
@@ -55,34 +57,32 @@ def _vocab() -> dict:
         s.lower(): int(m) for m, names in data["gregorian_en"].items() for s in names
     }
     data["lunar_surface"] = {s: k for k, v in data["lunar_months"].items() for s in v["surfaces"]}
-    _compile_khmer(data)
-    _compile_other(data)
+    _compile_dates(data)
     _compile_cues(data)
     return data
 
 
-def _compile_khmer(data: dict) -> None:
+_D = "[0-9\u17e0-\u17e9]"  # ASCII or Khmer digit (int() reads both)
+
+
+def _compile_dates(data: dict) -> None:
     wd_km = _alternation(data["weekdays_km"])
     months = _alternation(list(data["km_month"]))
-    data["km_date"] = re.compile(
-        rf"(?P<ti>ទី\s*)?(?<![\d.:,/])(?P<d>\d{{1,2}})"
-        rf"(?:\s*(?:-|–|~|ដល់|រហូតដល់|និង|,)\s*(?:ថ្ងៃ\s*(?:{wd_km})?\s*)?(?:ទី\s*)?\d{{1,2}}(?![\d/.:]))*"
-        rf"\s*(?:ខែ\s*(?P<mn>{months})|ខែ\s*(?P<mi>\d{{1,2}})(?!\d)|(?P<mn2>{months}))"
-        rf"(?:\s*(?:ឆ្នាំ\s*)?(?P<y>\d{{4}})(?!\d))?"
+    # Starts at the day's digits, so the regex engine only tries where a digit is.
+    data["day_date"] = re.compile(
+        rf"(?P<d>{_D}{{1,2}})(?:\s*(?P<sep>[/.-])\s*(?P<nm>{_D}{{1,2}})\s*(?P=sep)\s*(?P<ny>{_D}{{4}})(?!{_D})"
+        rf"|(?:\s*(?:-|–|~|ដល់|រហូតដល់|និង|,)\s*(?:ថ្ងៃ\s*(?:{wd_km})?\s*)?(?:ទី\s*)?{_D}{{1,2}}(?![0-9\u17e0-\u17e9/.:]))*"
+        rf"\s*(?:ខែ\s*(?P<mn>{months})|ខែ\s*(?P<mi>{_D}{{1,2}})(?!{_D})|(?P<mn2>{months}))"
+        rf"(?:\s*(?:ឆ្នាំ\s*)?(?P<y>{_D}{{4}})(?!{_D}))?)"
     )
+    data["ti_before"] = re.compile(r"ទី\s*$")
     data["day_prefix"] = re.compile(rf"(?:ថ្ងៃ\s*(?:{wd_km})?\s*)$")
-    data["be_year"] = re.compile(r"(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*(\d{4})")
+    data["be_year"] = re.compile(rf"(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*({_D}{{4}})")
     data["lunar_date"] = re.compile(
-        rf"(?<!\d)\d{{1,2}}\s*(?:កើត|រោច)\s*ខែ\s*(?P<lm>{_alternation(list(data['lunar_surface']))})"
-        rf"[^។\n]{{0,40}}?(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*(?P<be>\d{{4}})[^។\n]{{0,12}}$"
+        rf"(?<!{_D}){_D}{{1,2}}\s*(?:កើត|រោច)\s*ខែ\s*(?P<lm>{_alternation(list(data['lunar_surface']))})"
+        rf"[^។\n]{{0,40}}?(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*(?P<be>{_D}{{4}})[^។\n]{{0,12}}$"
     )
-    data["this_year"] = re.compile(r"ឆ្នាំ\s*(\d{4})\s*នេះ")
-
-
-def _compile_other(data: dict) -> None:
-    data["num_date"] = re.compile(
-        r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)"
-    )
+    data["this_year"] = re.compile(rf"ឆ្នាំ\s*({_D}{{4}})\s*នេះ")
     wd_en = "|".join(data["weekdays_en"])
     mon_en = "|".join(sorted(data["en_month"], key=len, reverse=True))
     data["en_date"] = re.compile(
@@ -96,7 +96,7 @@ def _compile_other(data: dict) -> None:
 def _compile_cues(data: dict) -> None:
     tod = _alternation(data["time_of_day"])
     data["document_before"] = re.compile(
-        rf"(?:{_alternation(data['document_cues'])})\s*(?:នៅ|នា)?\s*(?:{tod})?\s*$"
+        rf"(?:{_alternation(data['document_cues'])})\s*(?:នៅ|នា|កាលពី)?\s*(?:{tod})?\s*$"
     )
     data["statement_before"] = re.compile(
         rf"(?:{_alternation(data['statement_cues'])})[^។\n]{{0,45}}$"
@@ -124,41 +124,57 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _km_dates(clean: str, voc: dict) -> list[_Found]:
+def _day_dates(clean: str, voc: dict) -> list[_Found]:
+    """Khmer dates (ថ្ងៃទី២៣ ខែមករា ឆ្នាំ២០២៤, ថ្ងៃទី២២ ធ្នូ, ranges) and 23/01/2024."""
     found = []
-    for m in voc["km_date"].finditer(clean):
-        if not m.group("ti") and not _bare_day_ok(clean, m.start(), m.group("mi"), voc):
+    for m in voc["day_date"].finditer(clean):
+        start = m.start()
+        if start and (clean[start - 1].isdigit() or clean[start - 1] in "./:,-"):
+            continue  # the tail of a longer number
+        if m.group("ny"):
+            day, month, year = int(m.group("d")), int(m.group("nm")), int(m.group("ny"))
+            found.append(_Found(start, m.end(), day, month, year, "num"))
             continue
-        group = "mn" if m.group("mn") else "mn2" if m.group("mn2") else "mi"
-        surface = m.group(group).replace("\u17d2\u178a", "\u17d2\u178f")
-        month = int(surface) if group == "mi" else voc["km_month"].get(surface, 0)
-        year = int(m.group("y")) if m.group("y") and 1900 <= int(m.group("y")) <= 2100 else None
-        prefix = voc["day_prefix"].search(clean, max(0, m.start() - 20), m.start())
-        start = prefix.start() if prefix else m.start()
-        end = m.end() if year else m.end(group)
-        found.append(_Found(start, end, int(m.group("d")), month, year, "km"))
+        ti = voc["ti_before"].search(clean, max(0, start - 8), start)
+        if not ti and not _bare_day_ok(clean, start, m.group("mi"), voc):
+            continue
+        start = ti.start() if ti else start
+        prefix = voc["day_prefix"].search(clean, max(0, start - 20), start)
+        found.append(_khmer_found(m, prefix.start() if prefix else start, voc))
     return found
 
 
-def _other_dates(clean: str, voc: dict) -> list[_Found]:
-    found = []
-    for m in voc["num_date"].finditer(clean):
-        found.append(
-            _Found(m.start(), m.end(), int(m.group(1)), int(m.group(3)), int(m.group(4)), "num")
-        )
-    for m in voc["en_date"].finditer(clean):
-        day, mon, year = (m.group("d"), m.group("mon"), m.group("y"))
-        if mon is None:
-            day, mon, year = m.group("d2"), m.group("mon2"), m.group("y2")
-        kind = "dateline" if m.group("wd") and (m.group("time") or m.start() < 400) else "en"
-        month = voc["en_month"][mon.lower()]
-        found.append(_Found(m.start(), m.end(), int(day), month, int(year), kind))
-    return found
+def _khmer_found(m: re.Match[str], start: int, voc: dict) -> _Found:
+    group = "mn" if m.group("mn") else "mn2" if m.group("mn2") else "mi"
+    surface = m.group(group).replace("\u17d2\u178a", "\u17d2\u178f")
+    month = int(surface) if group == "mi" else voc["km_month"].get(surface, 0)
+    year = int(m.group("y")) if m.group("y") and 1900 <= int(m.group("y")) <= 2100 else None
+    return _Found(start, m.end() if year else m.end(group), int(m.group("d")), month, year, "km")
+
+
+def _english_dates(clean: str, voc: dict) -> list[_Found]:
+    """ "26 July 2019", "July 26, 2019"; with a clock time or a weekday near the top: a dateline."""
+    found: dict[int, _Found] = {}
+    for word in _ASCII_WORD.finditer(clean):  # Latin words are rare here: look only near months
+        if word.group().lower() not in voc["en_month"]:
+            continue
+        window = voc["en_date"].finditer(clean, max(0, word.start() - 16), word.end() + 24)
+        for m in window:
+            found.setdefault(m.start(), _english_found(m, voc))
+    return list(found.values())
+
+
+def _english_found(m: re.Match[str], voc: dict) -> _Found:
+    day, mon, year = (m.group("d"), m.group("mon"), m.group("y"))
+    if mon is None:
+        day, mon, year = m.group("d2"), m.group("mon2"), m.group("y2")
+    kind = "dateline" if m.group("time") or (m.group("wd") and m.start() < 400) else "en"
+    return _Found(m.start(), m.end(), int(day), voc["en_month"][mon.lower()], int(year), kind)
 
 
 def _candidates(clean: str, voc: dict) -> list[_Found]:
     """All plausible dates in text order (impossible days such as 31 February are dropped)."""
-    found = _km_dates(clean, voc) + _other_dates(clean, voc)
+    found = _day_dates(clean, voc) + _english_dates(clean, voc)
     found = [f for f in found if 1 <= f.month <= 12 and _valid(f.year or 2000, f.month, f.day)]
     return sorted(found, key=lambda f: (f.start, -f.end))
 
@@ -200,29 +216,17 @@ def _year_near(pub: dt.date, month: int, day: int) -> int:
 
 def _range_end(clean: str, f: _Found, cands: list[_Found]) -> _Found | None:
     """The dated end of a range "ពីថ្ងៃទី៣០ ខែកក្កដា ដល់ថ្ងៃទី០៣ ខែសីហា ឆ្នាំ២០១៩"."""
-    for g in cands:
-        gap = clean[f.end : g.start]
-        if (
-            g.start >= f.end
-            and len(gap) <= 25
-            and g.year
-            and re.match(r"\s*(?:ដល់|រហូតដល់|-|–|~)", gap)
-        ):
-            return g
-    return None
+    ends = (g for g in cands if g.year and 0 <= g.start - f.end <= 25)
+    return next((g for g in ends if _RANGE_GAP.match(clean, f.end, g.start)), None)
 
 
 def _adjacent_lunar_year(clean: str, f: _Found, voc: dict) -> int | None:
     """CE year from a lunar date written just before the Gregorian one, if its month agrees."""
     m = voc["lunar_date"].search(clean, max(0, f.start - 120), f.start)
-    if not m:
+    lunar = voc["lunar_months"][voc["lunar_surface"][m.group("lm")]] if m else None
+    if m is None or lunar is None or f.month not in lunar["gregorian"]:
         return None
-    lunar = voc["lunar_months"][voc["lunar_surface"][m.group("lm")]]
-    return (
-        _be_to_ce(int(m.group("be")), f.month, f.day, voc)
-        if f.month in lunar["gregorian"]
-        else None
-    )
+    return _be_to_ce(int(m.group("be")), f.month, f.day, voc)
 
 
 def _year_for(clean: str, f: _Found, ctx: dict) -> tuple[int | None, bool, int]:
@@ -246,7 +250,7 @@ def _year_for(clean: str, f: _Found, ctx: dict) -> tuple[int | None, bool, int]:
     return None, False, f.end
 
 
-def _pick(clean: str, cands: list[_Found], usable: list[_Found], voc: dict) -> _Found | None:
+def _pick(clean: str, usable: list[_Found], voc: dict) -> _Found | None:
     """First date that is not an earlier meeting's; the same day with its year written wins."""
     fresh = [f for f in usable if not _is_earlier(clean, f, voc)]
     chosen = (fresh or usable or [None])[0]
@@ -256,54 +260,40 @@ def _pick(clean: str, cands: list[_Found], usable: list[_Found], voc: dict) -> _
     return chosen
 
 
-def _clean(text: str) -> tuple[str, list[int]]:
-    """Text without zero-width characters, and per removed character its index in the clean text."""
-    removed = [m.start() - k for k, m in enumerate(_INVISIBLE.finditer(text))]
-    return (_INVISIBLE.sub("", text) if removed else text), removed
-
-
-def _original_span(removed: list[int], start: int, end: int) -> tuple[int, int]:
-    first = start + bisect.bisect_right(removed, start)
-    last = end - 1 + bisect.bisect_right(removed, end - 1)
-    return first, max(first, last + 1)
-
-
-def _relative(clean: str, pub: dt.date | None, voc: dict) -> tuple[_Found, int] | None:
+def _relative(clean: str, pub: dt.date | None, voc: dict) -> _Found | None:
     """ "ម្សិលមិញ" (yesterday), "ព្រឹកនេះ" (this morning) near the top, counted from `pub`."""
     m = voc["relative"].search(clean, 0, 600) if pub else None
-    if m is None or pub is None:
+    if m is None or pub is None or pub.toordinal() < 2:
         return None
     day = pub - dt.timedelta(days=voc["relative_days"][m.group()])
-    return _Found(m.start(), m.end(), day.day, day.month, day.year, "relative"), day.year
+    return _Found(m.start(), m.end(), day.day, day.month, day.year, "relative")
 
 
-def extract_meeting_date(text: str, published: str | None = None) -> MeetingDate | None:
-    """The meeting's date as written in `text` (see the module docstring); None if none is found."""
+def _meeting_found(clean: str, published: str | None) -> tuple[_Found, tuple] | None:
+    """The chosen date and its (year, inferred?, snippet end), on the cleaned text."""
     voc = _vocab()
-    clean, removed = _clean(text)
     cands = _candidates(clean, voc)
     datelines = [f for f in cands if f.kind == "dateline"]
     pub = dt.date(datelines[0].year, datelines[0].month, datelines[0].day) if datelines else None
     pub = pub or _parse_published(published)
     usable = [f for f in cands if f.kind != "dateline" and not _is_document_date(clean, f, voc)]
-    chosen = _pick(clean, cands, usable, voc)
-    if chosen is None:
-        rel = _relative(clean, pub, voc)
-        if rel is None:
-            return None
-        chosen, year = rel
-        year_info: tuple[int | None, bool, int] = (year, True, chosen.end)
-    else:
-        year_info = _year_for(
-            clean, chosen, {"voc": voc, "cands": cands, "pub": pub, "usable": usable}
-        )
-    year, inferred, end = year_info
-    start, end = _original_span(removed, chosen.start, end)
-    iso = (
-        dt.date(year, chosen.month, chosen.day).isoformat()
-        if year and _valid(year, chosen.month, chosen.day)
-        else None
-    )
+    chosen = _pick(clean, usable, voc)
+    if chosen is not None:
+        ctx = {"voc": voc, "cands": cands, "pub": pub, "usable": usable}
+        return chosen, _year_for(clean, chosen, ctx)
+    rel = _relative(clean, pub, voc)
+    return (rel, (rel.year, True, rel.end)) if rel else None
+
+
+def extract_meeting_date(text: str, published: str | None = None) -> MeetingDate | None:
+    """The meeting's date as written in `text` (see the module docstring); None if none is found."""
+    found = _meeting_found(drop_invisible(text), published)
+    if found is None:
+        return None
+    (chosen, (year, inferred, end)) = found
+    start, end = invisible_span_to_original(text, chosen.start, end)
+    valid = bool(year) and _valid(year, chosen.month, chosen.day)
+    iso = dt.date(year, chosen.month, chosen.day).isoformat() if valid else None
     return MeetingDate(
-        iso, inferred and iso is not None, chosen.day, chosen.month, text[start:end], start, end
+        iso, inferred and valid, chosen.day, chosen.month, text[start:end], start, end
     )

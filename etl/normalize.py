@@ -256,3 +256,33 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         if unicodedata.is_normalized("NFC", tracked.text):
             break
     return tracked.text, tracked.offsets
+
+
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+def drop_invisible(text: str) -> str:
+    """Text without zero-width characters only (a cheap view for matching with exact offsets)."""
+    for ch in _INVISIBLE:
+        if ch in text:
+            text = text.replace(ch, "")
+    return text
+
+
+def _visible_to_original(text: str, c: int) -> int:
+    """Index in `text` of character c of drop_invisible(text): i = c + invisibles before i."""
+    i = c
+    for _ in range(len(text) + 1):
+        nxt = c + sum(text.count(ch, 0, i) for ch in _INVISIBLE)
+        if nxt == i:
+            break
+        i = nxt
+    while i < len(text) and text[i] in _INVISIBLE:
+        i += 1
+    return i
+
+
+def invisible_span_to_original(text: str, start: int, end: int) -> tuple[int, int]:
+    """Map a non-empty span of drop_invisible(text) back to `text` (no invisible edges)."""
+    first = _visible_to_original(text, start)
+    return first, max(first, _visible_to_original(text, end - 1) + 1)
