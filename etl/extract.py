@@ -6,6 +6,7 @@ error in an extractor leaves the fields it would have filled empty.
 """
 
 import hashlib
+import re
 from typing import Any
 
 from etl.dates import extract_meeting_date
@@ -51,7 +52,7 @@ def _set_date(record: Record, ctx: Context) -> tuple[int | None, int | None]:
 
 
 def _fallback_year(ctx: Context) -> int | None:
-    if ctx.published and ctx.published[:4].isdigit():
+    if ctx.published and re.match(r"[12][0-9]{3}", ctx.published):
         return int(ctx.published[:4])
     return ctx.years[0] if ctx.years else None
 
@@ -158,30 +159,36 @@ def _fill(record: Record, ctx: Context) -> None:
         _set(record, ctx, "meeting_type", slug, span)
 
 
-def extract_text(
+def build_record(
     text: str, source: str = "<text>", title: str | None = None, published: str | None = None
 ) -> dict:
-    """The meeting record of one article text (all RECORD_KEYS; never raises)."""
+    """The meeting record of one article text; raises on a bug (tests use it to see bugs)."""
     record = empty_record(
         source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     )
     record["published"] = published
-    try:
-        ctx = Context(text, title, published)
-        if ctx.title_span:
-            _set(
-                record,
-                ctx,
-                "title",
-                title or ctx.evidence(*ctx.title_span)["text"].strip(),
-                ctx.title_span,
-            )
-        else:
-            record["title"] = title
-        _fill(record, ctx)
-    except Exception:  # noqa: BLE001 - the contract: one odd article must not stop a whole run
-        record["is_meeting"], record["confidence"] = False, 0.0
+    ctx = Context(text, title, published)
+    if ctx.title_span:
+        found = ctx.evidence(*ctx.title_span)["text"].strip()
+        _set(record, ctx, "title", title or found, ctx.title_span)
+    else:
+        record["title"] = title
+    _fill(record, ctx)
     return record
+
+
+def extract_text(
+    text: str, source: str = "<text>", title: str | None = None, published: str | None = None
+) -> dict:
+    """The meeting record of one article text (all RECORD_KEYS; never raises)."""
+    try:
+        return build_record(text, source, title, published)
+    except Exception:  # noqa: BLE001 - the contract: one odd article must not stop a whole run
+        record = empty_record(
+            source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        )
+        record.update(title=title, published=published)
+        return record
 
 
 def extract_record(doc: Document) -> dict:

@@ -128,13 +128,15 @@ def _before(ctx: Context, people: list[Person], start: int) -> Person | None:
 
 
 def _title_for(ctx: Context, person: Person) -> tuple[str | None, tuple[int, int] | None]:
+    """The office right after the chair's name (any mention of it), else one just before it."""
     _, position_rx, _, _ = _patterns()
-    at = person.name_end + (1 if ctx.norm[person.name_end : person.name_end + 1] == " " else 0)
-    m = position_rx.match(ctx.norm, at)
-    if m:
-        return m.group(), m.span()
-    m = position_rx.search(ctx.norm, person.start, person.name_start)
-    return (m.group(), m.span()) if m else (None, None)
+    for m in re.finditer(re.escape(person.name), ctx.norm):
+        at = m.end() + (1 if ctx.norm[m.end() : m.end() + 1] == " " else 0)
+        found = position_rx.match(ctx.norm, at)
+        if found:
+            return found.group(), found.span()
+    found = position_rx.search(ctx.norm, person.start, person.name_start)
+    return (found.group(), found.span()) if found else (None, None)
 
 
 def extract_chair(ctx: Context) -> Chair | None:

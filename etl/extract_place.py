@@ -16,7 +16,7 @@ from etl.normalize import normalize_text
 _PREFIX = re.compile(normalize_text(r"(?:ខេត្ត|រាជធានី|ក្រុង|ខេត្ត-ក្រុង) ?$"))
 _NOT_PLACE = re.compile(normalize_text(r"(?:ប្រាសាទ|វត្ត|ព្រះ|តំបន់ប្រាសាទ) ?$"))
 _DATELINE_SEP = re.compile(r"(?:\s?,\s?[^\n()៖:]{1,16})?\s?[)\]]?\s?(?:៖|:|ះ(?!\S))")
-_VENUE = re.compile(normalize_text(r"នៅ"))
+_VENUE = re.compile(normalize_text(r"នៅ(?! ?(?:រសៀល|ព្រឹក|ល្ងាច|យប់|ថ្ងៃ|ម៉ោង|ពេល|ឡើយ|តែ|មាន|ឆ្នាំ|ខែ))"))
 _VENUE_REACH = 70  # characters from នៅ to the place name
 _FOREIGN_LEAD = re.compile(normalize_text(r"(?:ទីក្រុង|ប្រទេស|សាធារណរដ្ឋ|ព្រះរាជាណាចក្រ) ?$"))
 DATELINE_REACH = 600  # datelines sit near the top, sometimes glued behind the headline
@@ -83,9 +83,9 @@ def _venue_in(ctx: Context, lo: int, hi: int) -> Place | None:
         first_home = homes[0][0] if homes else None
         first_abroad = abroad[0] if abroad else None
         if first_home and (not first_abroad or first_home.start < first_abroad.start):
-            return Place(first_home.key, m.start(), first_home.end)
+            return Place(first_home.key, first_home.start, first_home.end)
         if first_abroad:
-            return Place(None, m.start(), first_abroad.end)
+            return Place(None, first_abroad.start, first_abroad.end)
     return None
 
 
