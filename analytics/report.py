@@ -105,9 +105,7 @@ def load_weekly(con, filters, start: date, end: date) -> pd.DataFrame:
     first = start - timedelta(weeks=HISTORY_WEEKS - 1)
     where, params = _week_filter(filters, first, end)
     sql = "SELECT CAST(date_trunc('week', m.meeting_date) AS DATE) AS week_start, count(*) AS meetings"
-    counts = con.execute(f"{sql} FROM meetings m WHERE {where} GROUP BY 1", params).df()  # noqa: S608
-    found = {pd.Timestamp(d).date(): int(n) for d, n in zip(counts.week_start, counts.meetings,
-                                                            strict=True)}
+    found = dict(con.execute(f"{sql} FROM meetings m WHERE {where} GROUP BY 1", params).fetchall())  # noqa: S608
     starts = [first + timedelta(weeks=i) for i in range(HISTORY_WEEKS)]
     return pd.DataFrame({"week": [week_label(d) for d in starts], "week_start": starts,
                          "meetings": [found.get(d, 0) for d in starts]})
@@ -168,9 +166,7 @@ def load_reviews(con, filters, semester: str, end: date) -> pd.DataFrame:
 
 
 def _status(held_on: date | None, end: date) -> str:
-    if held_on is None:
-        return "due"
-    return "held this week" if held_on > end - timedelta(days=7) else "held"
+    return "due" if held_on is None else "held this week" if held_on >= end - timedelta(6) else "held"
 
 
 def weeks_with_meetings(con, filters=None) -> list[str]:
@@ -282,10 +278,12 @@ def run(args: argparse.Namespace) -> int:
     if not (args.out or args.html):
         print("error: give --out FILE.pptx and/or --html FILE.html", file=sys.stderr)
         return 2
-    week = args.week or last_complete_week()
+    week, path = args.week or last_complete_week(), args.db or db.db_path()
     try:
         parse_week(week)
-        with db.connection(args.db) as con:
+        if not Path(path).is_file():  # say so at once instead of waiting for an ingest to publish
+            raise FileNotFoundError(f"no warehouse at {path}; run `python -m etl ingest` first")
+        with db.connection(path) as con:
             b = load_briefing(con, week=week, lang=args.lang)
     except (ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -223,16 +223,20 @@ def test_deck_renders_in_libreoffice_with_khmer_font(briefing, office, chromium_
     shutil.copy(png, keep)
 
 
-def test_cli_report_writes_deck_and_html(db, tmp_path):
+def test_cli_report_writes_deck_and_html(db, tmp_path, capsys):
     out, page = tmp_path / "review.pptx", tmp_path / "review.html"
     done = subprocess.run([sys.executable, "-m", "etl", "report", "--week", "2024-W29", "--no-charts",
                            "--db", str(db), "--out", str(out), "--html", str(page)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(Presentation(str(out)).slides) == 9 and "2024-W29" in page.read_text(encoding="utf-8")
-    bad = subprocess.run([sys.executable, "-m", "etl", "report", "--week", "2024-29", "--db", str(db),
-                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 2 and "not an ISO week" in bad.stderr
+    from etl.__main__ import main
+
+    capsys.readouterr()
+    assert main(["report", "--week", "2024-29", "--db", str(db), "--out", str(out)]) == 2
+    assert "not an ISO week" in capsys.readouterr().err
+    assert main(["report", "--db", str(tmp_path / "none.duckdb"), "--html", str(page)]) == 2
+    assert "no warehouse at" in capsys.readouterr().err
     assert pd.read_html(io.StringIO(page.read_text(encoding="utf-8")))[-1].shape[0] == 20
 
 
