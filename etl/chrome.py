@@ -13,6 +13,7 @@ from pathlib import Path
 RULES_PATH = Path(__file__).resolve().parent / "data" / "chrome.json"
 # Trimmed around a line before matching rules: whitespace plus zero-width/nbsp padding.
 _PAD = " \t\r\n\f\v\u00a0\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 TITLE_MAX_CHARS = 200
 
 
@@ -26,6 +27,7 @@ class ChromeRules:
     inline_remove: tuple[re.Pattern, ...]
     break_markers: tuple[str, ...]
     inline_break: re.Pattern
+    not_title: re.Pattern
 
 
 def _alternation(patterns: list[str]) -> re.Pattern:
@@ -49,12 +51,18 @@ def load_rules(path: Path = RULES_PATH) -> ChromeRules:
         inline_remove=tuple(re.compile(p) for p in data["inline_remove"]),
         break_markers=tuple(data["inline_break"]),
         inline_break=_runs(data["inline_break"]),
+        not_title=_alternation(data["not_title"]),
     )
 
 
 def trim(line: str) -> str:
     """A line without surrounding whitespace and zero-width padding (for matching only)."""
     return line.strip(_PAD)
+
+
+def match_key(line: str) -> str:
+    """A line as chrome rules see it: trimmed, zero-width characters out, coeng-DA read as coeng-TA."""
+    return trim(line).translate(_ZERO_WIDTH).replace("\u17d2\u178a", "\u17d2\u178f")
 
 
 def _clean_lines(text: str, rules: ChromeRules) -> list[str]:
@@ -64,7 +72,7 @@ def _clean_lines(text: str, rules: ChromeRules) -> list[str]:
     breaks = any(marker in text for marker in rules.break_markers)  # rare: skip the regex
     lines: list[str] = []
     for line in text.split("\n"):
-        if rules.drop_line.fullmatch(trim(line)):
+        if rules.drop_line.fullmatch(match_key(line)):
             continue  # a decoration-only line goes, it does not become a paragraph break
         lines.extend(rules.inline_break.sub("\n", line).split("\n") if breaks else [line])
     return lines
@@ -73,15 +81,21 @@ def _clean_lines(text: str, rules: ChromeRules) -> list[str]:
 def strip_chrome(text: str, rules: ChromeRules | None = None) -> str:
     """The article text of a page: chrome lines dropped, related-article tails cut."""
     rules = rules or load_rules()
+    lines = _clean_lines(text, rules)
+    # A page that is nothing but header words ("សេចក្តីប្រកាសព័ត៌មាន") keeps them: they are its text.
+    return _article(lines, rules, drop_header=True) or _article(lines, rules, drop_header=False)
+
+
+def _article(lines: list[str], rules: ChromeRules, drop_header: bool) -> str:
     kept: list[str] = []
     has_content = False
-    for line in _clean_lines(text, rules):
-        key = trim(line)
+    for line in lines:
+        key = match_key(line)
         if not key:
             if kept and kept[-1]:
                 kept.append("")
             continue
-        if not has_content and rules.header.fullmatch(key):
+        if drop_header and not has_content and rules.header.fullmatch(key):
             continue
         if rules.tail_heading.fullmatch(key.rstrip(":៖ ")):
             if has_content:
@@ -94,11 +108,12 @@ def strip_chrome(text: str, rules: ChromeRules | None = None) -> str:
     return "\n".join(kept)
 
 
-def first_line_title(text: str) -> str | None:
-    """The headline: the first non-blank line, without markdown heading marks, shortened if long."""
+def first_line_title(text: str, rules: ChromeRules | None = None) -> str | None:
+    """The headline: the first non-blank line that is not a dateline, without markdown "#", shortened."""
+    rules = rules or load_rules()
     for line in text.split("\n"):
         title = trim(line).lstrip("#").strip(_PAD)
-        if title:
+        if title and not rules.not_title.fullmatch(match_key(title)):
             return shorten(title)
     return None
 

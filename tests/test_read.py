@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import read
-from etl.chrome import strip_chrome, trim
+from etl.chrome import first_line_title, strip_chrome, trim
 from etl.read import Document, Rejected, iter_input_files, read_documents, read_file, read_text
 from etl.read_formats import iso_date
 
@@ -100,6 +100,9 @@ def test_seed_ids_are_content_hashes(seeds_dir):
         ("ស្វែងរក\nចំណងជើង\nស្វែងរក", "ចំណងជើង\nស្វែងរក"),  # header words only count at the top
         ("\u200bក\u200bខ\u200b\n 12 comments", "\u200bក\u200bខ\u200b"),
         ("photo 2024 07 17 19 43 30 2 photo 2024 07 17 19 43 31\nក", "ក"),
+        ("រដ្ឋបាលខេត្ដ\u200bសៀមរាប\nព័ត៌មាន\u200bជាតិ\nចំណងជើង", "ចំណងជើង"),  # ZWSP, coeng-DA
+        ("សេចក្តីប្រកាសព័ត៌មាន\nសេចក្តីប្រកាសព័ត៌មាន", "សេចក្តីប្រកាសព័ត៌មាន\nសេចក្តីប្រកាសព័ត៌មាន"),
+        ("ចំណងជើង\nព័ត៌មាន\u200bទាក់ទង\nផ្សេង", "ចំណងជើង"),
     ],
 )
 def test_strip_chrome_rules(page, article):
@@ -350,3 +353,8 @@ def test_whole_corpus_reads_and_keeps_article_lines(corpus_dir):
         assert kept <= set(original), doc.source  # article lines kept character for character
         removed |= {trim(line) for line in original if trim(line) and line not in kept}
     assert removed and all(re.fullmatch(r"(\d+ )?comments|© .*", line) for line in removed), removed
+
+
+def test_title_skips_datelines_and_markdown_marks():
+    assert first_line_title("\n Tue, 29 October 2024 01:46 PM\n## ចំណងជើង \nអត្ថបទ") == "ចំណងជើង"
+    assert first_line_title("Fri, 26 July 2019") is None
