@@ -13,6 +13,8 @@ spelling variants that Khmer writers mix are folded together. Each rule was chec
 - split vowels េ+ី -> ើ (675), េ+ា -> ោ; a doubled vowel or shifter -> one (មួួយ);
 - ុ typed for a shifter before an upper vowel (117: សុីវិល -> ស៊ីវិល, មុឺន -> ម៉ឺន);
 - runs of spaces -> one space.  Newlines are kept: they still separate headline and paragraphs.
+drop_invisible / invisible_span_to_original are the cheap alternative when only zero-width
+characters must go (dates are matched that way, with exact offsets).
 Speed matters (every document passes here), so the common work is str.replace and literal-prefix
 regexes; clusters are rebuilt only around the rare misordered spots.
 """

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.normalize import normalize_text, normalize_with_offsets
+from etl.normalize import (
+    drop_invisible,
+    invisible_span_to_original,
+    normalize_text,
+    normalize_with_offsets,
+)
 
 ZWSP = "\u200b"
 
@@ -108,3 +113,14 @@ def test_property_idempotent_and_offsets_sane(text: str) -> None:
     assert len(offsets) == len(norm) + 1
     assert offsets == sorted(offsets)
     assert all(0 <= o <= len(text) for o in offsets)
+
+
+def test_drop_invisible_spans_map_back() -> None:
+    text = f"{ZWSP}ថ្ងៃ{ZWSP}ទី{ZWSP}២៦{ZWSP} ខែ{ZWSP}កក្កដា{ZWSP}"
+    clean = drop_invisible(text)
+    assert clean == "ថ្ងៃទី២៦ ខែកក្កដា"
+    start, end = invisible_span_to_original(text, 0, len(clean))
+    assert text[start:end] == text.strip(ZWSP)
+    a = clean.index("ខែ")
+    start, end = invisible_span_to_original(text, a, a + 2)
+    assert text[start:end] == "ខែ"
