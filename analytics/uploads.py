@@ -24,7 +24,7 @@ def upload_root() -> Path:
 def safe_name(name: str, index: int) -> str:
     """A file name that cannot leave the upload folder: no directories, only plain characters."""
     base = Path(name.replace("\\", "/")).name
-    stem = re.sub(r"[^\w.-]+", "_", Path(base).stem).strip("._") or "upload"
+    stem = re.sub(r"[^\w\u1780-\u17ff.-]+", "_", Path(base).stem).strip("._") or "upload"
     suffix = Path(base).suffix.lower()
     return f"{index:03d}_{stem[:80]}{suffix}"
 

@@ -29,7 +29,10 @@ with ui.warehouse() as con:
                          format="%.1f%%", min_value=0, max_value=100)})
 
     queue = ui.cached(quality.review_queue, con, filters)
-    st.subheader(tx("quality.review", n=len(queue)))
+    n_queue = ui.cached(quality.review_queue_count, con, filters)
+    st.subheader(tx("quality.review", n=f"{n_queue:,}"))
+    if n_queue > len(queue):
+        st.caption(tx("quality.review_more", shown=len(queue)))
     if queue.empty:
         st.success(tx("quality.review_empty"))
     else:

@@ -159,6 +159,9 @@ def test_quality_tables(con):
     assert rows(quality.review_queue(con)[["meeting_id", "reasons"]]) == [
         ["m2", "sources disagree on chair"], ["m4", "no province"]]
     assert quality.review_queue(con, Filters(provinces=("Phnom Penh",))).empty
+    assert quality.review_queue(con, limit=1)["meeting_id"].tolist() == ["m2"]
+    assert quality.review_queue_count(con) == 2
+    assert quality.review_queue_count(con, Filters(provinces=("Kandal",))) == 1
     assert rows(quality.document_counts(con)) == [["meeting", 4], ["not_meeting", 1]]
     assert rows(quality.rejected_inputs(con)[["source", "reason", "run_id"]]) == [
         ["data/raw/big.pdf", "unsupported file type .pdf", 1]]
