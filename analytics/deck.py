@@ -273,7 +273,8 @@ def build_deck(b: Briefing, lang: str = "en", charts: bool = True) -> bytes:
     _breakdown_slide(prs, b, lab, lang)
     review_cols = [(k, lab[k], w) for k, w in (("organiser", 5.0), ("previous", 2.5),
                                                ("current", 2.5), ("status", 2.5))]
-    _table_slides(prs, f"{lab['semester_progress']} · {b.semester}", b.reviews, review_cols,
+    reviews = b.reviews.assign(status=b.reviews["status"].map(lab.get))  # status in `lang`
+    _table_slides(prs, f"{lab['semester_progress']} · {b.semester}", reviews, review_cols,
                   TABLE_ROWS, lab["semester_note"])
     meeting_cols = [(k, lab[k], w) for k, w in MEETING_COLUMNS]
     _table_slides(prs, f"{lab['meetings_list']} · {b.week}", b.meetings, meeting_cols,

@@ -248,7 +248,7 @@ def briefing_html(b: Briefing, lang: str = "en") -> str:
         "partners": _table_html(b.partners, {"partner": lab["partner"], "partner_kind": lab["kind"],
                                              "meetings": lab["meetings"]}),
         "semester": b.semester,
-        "reviews": _table_html(b.reviews, {"organiser": lab["organiser"], "previous": lab["previous"],
+        "reviews": _table_html(b.reviews.assign(status=b.reviews["status"].map(lab.get)), {"organiser": lab["organiser"], "previous": lab["previous"],
                                            "current": lab["current"], "status": lab["status"]}),
         "meetings": _table_html(b.meetings, {c: lab[c] for c in
                                              ("date", "organiser", "chair", "province", "partners",

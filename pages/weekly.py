@@ -70,6 +70,6 @@ with ui.warehouse() as con:
         st.plotly_chart(deck.partners_figure(b, lang), key="weekly_partners")
     st.subheader(f"{lab['semester_progress']} · {b.semester}")
     st.caption(lab["semester_note"])
-    st.dataframe(b.reviews, hide_index=True)
+    st.dataframe(b.reviews.assign(status=b.reviews["status"].map(lab.get)), hide_index=True)
     st.subheader(lab["meetings_list"])
     st.dataframe(b.meetings.drop(columns=["province_km", "meeting_id"]), hide_index=True)

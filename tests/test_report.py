@@ -57,6 +57,9 @@ def test_weeks():
     assert [report.review_semester(date(2024, m, 1)) for m in (1, 5, 6, 7, 11, 12)] == [
         "2023-S2", "2023-S2", "2024-S1", "2024-S1", "2024-S1", "2024-S2"]
     assert report.previous_semester("2024-S1") == "2023-S2"
+    sunday = date(2024, 7, 21)
+    assert [report._status(d, sunday) for d in (date(2024, 7, 15), date(2024, 7, 14), None)] == [
+        "held this week", "held", "due"]
 
 
 def test_one_line_cuts_at_words_or_whole_khmer_clusters():
