@@ -86,6 +86,7 @@ def test_meetings_table_filters_khmer_headers_and_limit(con):
     "កណ្តាល",  # coeng-TA, the normalised spelling
     "ខេត្ត\u200bកណ្ដាល",  # with the ZWSP the corpus puts between words
     "ខេត្តកណ្ដាល  នារតី",  # two terms, both must occur
+    "SCRIPT",  # Latin terms match whatever their case
 ])
 def test_search_khmer_variants_match_normalised_text(con, query):
     assert explore.meetings_table(con, Filters(), search=query)["meeting_id"].tolist() == ["m2"]
