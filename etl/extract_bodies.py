@@ -23,7 +23,8 @@ _ORGANISE = re.compile(
     nt(r"[^។\n]{0,80}?(?:បាន|នឹង)? ?(?:រៀបចំ|បើក|ដឹកនាំ|ធ្វើ|កោះប្រជុំ) ?(?:កិច្ច ?|សម័យ ?)?ប្រជុំ")
 )
 _ATTEND = re.compile(nt("ចូលរួម"))
-_PHRASE_END = re.compile(nt(r"[។\n]| បាន| នឹង|បានអញ្ជើញ"))
+# the chair's office ends at a verb or where a second person is named (និងលោក ...)
+_PHRASE_END = re.compile(nt(r"[។\n]| បាន| នឹង|បានអញ្ជើញ|និង ?(?:លោក|ឯកឧត្តម|សម្តេច)"))
 _BILATERAL_BEFORE = re.compile(
     nt(r"កម្ពុជា ?(?:-|–|និង|ជាមួយ) ?(?:ប្រទេស|សាធារណរដ្ឋ|ព្រះរាជាណាចក្រ|សហព័ន្ធ)? ?$")
 )

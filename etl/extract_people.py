@@ -64,9 +64,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str], tuple
     return person, position_rx, frozenset(not_name), tuple(w for w in not_name if len(w) >= 3)
 
 
-def _valid_token(token: str) -> bool:
+def _valid_token(token: str, shortest: int = 2) -> bool:
     _, _, exact, prefixes = _patterns()
-    return 1 < len(token) <= 16 and token not in exact and not token.startswith(prefixes)
+    return shortest <= len(token) <= 16 and token not in exact and not token.startswith(prefixes)
 
 
 def _clean_name(ctx: Context, m: re.Match[str]) -> Person | None:
@@ -74,16 +74,15 @@ def _clean_name(ctx: Context, m: re.Match[str]) -> Person | None:
     _, position_rx, _, _ = _patterns()
     tokens = m.group("name").split(" ")
     first = tokens[0]
-    if not _valid_token(first):
+    second = tokens[1] if len(tokens) > 1 else ""
+    glued = position_rx.search(second)
+    if glued and glued.start() >= 2:
+        second = second[: glued.start()]
+    has_second = _valid_token(second) and not position_rx.match(second)
+    # a one-letter surname (ស ថេត) only stands with a given name after it
+    if not _valid_token(first, 1 if has_second else 2):
         return None
-    name = first
-    if len(tokens) > 1:
-        second = tokens[1]
-        glued = position_rx.search(second)
-        if glued and glued.start() >= 2:
-            second = second[: glued.start()]
-        if _valid_token(second) and not position_rx.match(second):
-            name = f"{first} {second}"
+    name = f"{first} {second}" if has_second else first
     start = m.start("name")
     return Person(m.start(), start, start + len(name), name)
 
