@@ -174,7 +174,7 @@ def documents_records(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> pd.
         SELECT d.doc_id, d.source, d.status, d.text, f.meeting_id, coalesce(f.title, d.title) AS title,
                f.meeting_date, f.date_text, f.province, f.lead_ministry, f.ministries, f.organizer,
                f.chair, f.chair_title, f.partners, f.semester, f.period, f.meeting_type, f.online,
-               f.participants, f.confidence, f.n_sources
+               f.participants, f.confidence, f.n_sources, f.corrected_fields
         FROM documents d
         LEFT JOIN meeting_sources ms ON ms.doc_id = d.doc_id
         LEFT JOIN meetings_flat f ON f.meeting_id = ms.meeting_id

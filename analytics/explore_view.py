@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import streamlit as st
 
 from analytics import explore, i18n, ui
 
+KHMER = re.compile("[\u1780-\u17ff]")
 STRINGS_PATH = Path(__file__).resolve().parent / "explore_strings.json"
 # Fields of the detail view: (meetings_flat column, name kind for a Khmer rendering or None).
 DETAIL_FIELDS = (
@@ -50,16 +52,25 @@ def _plain(value) -> str:
     return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
 
 
+def _khmer(kind: str, value) -> str:
+    """Khmer rendering of a ministry/province/partner/type value (or list); '' when none is known."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    items = list(value) if hasattr(value, "__len__") and not isinstance(value, str) else [value]
+    names = [i18n.meeting_type(v, "km") if kind == "type" else i18n.name(kind, v, "km") for v in items]
+    return " · ".join(n for n in names if KHMER.search(n))
+
+
 def detail_table(fields: dict) -> pd.DataFrame:
     """The meeting's fields as rows: field label, value, and the Khmer name where there is one."""
     rows = []
     for name, kind in DETAIL_FIELDS:
         value = fields.get(name)
-        khmer = ""
-        if kind and value is not None and not (isinstance(value, float) and pd.isna(value)):
-            items = list(value) if hasattr(value, "__len__") and not isinstance(value, str) else [value]
-            khmer = " · ".join(i18n.meeting_type(v, "km") if kind == "type" else i18n.name(kind, v, "km")
-                               for v in items)
+        if kind == "type" and isinstance(value, str):
+            value = i18n.meeting_type(value, "en")
+            khmer = _khmer(kind, fields.get(name))
+        else:
+            khmer = _khmer(kind, value) if kind else ""
         label = tx(f"field.{name}") if f"field.{name}" in strings() else name
         rows.append({tx("detail.field"): label, tx("detail.value"): _plain(value),
                      tx("detail.value_km"): khmer})
@@ -139,6 +150,9 @@ def show_records(records: pd.DataFrame, evidence: pd.DataFrame) -> None:
             continue
         with st.container(border=True):
             st.markdown(f"**{row.title or Path(row.source).name}** · meeting_id `{row.meeting_id}`")
+            corrected = [] if row.corrected_fields is None else list(row.corrected_fields)
+            if corrected:
+                st.caption(tx("detail.corrected", fields=", ".join(corrected)))
             st.dataframe(detail_table(row._asdict()), hide_index=True, width="stretch")
             doc_evidence = evidence[evidence["doc_id"] == row.doc_id]
             st.html(explore.highlight_html(row.text, explore.locate_spans(row.text, doc_evidence)))
