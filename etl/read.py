@@ -5,7 +5,6 @@ reason a person can act on; they never raise. One bad row of a scraper export re
 """
 
 import hashlib
-import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".csv"}
 )
 MAX_FILE_BYTES = 20_000_000  # larger files are rejected from their size, without reading them
-KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
 
 
 @dataclass(frozen=True)
@@ -162,7 +160,7 @@ def _document(
     article = strip_chrome(text)
     if not trim(article):
         return Rejected(source, "no article text left after removing page chrome", digest)
-    if not KHMER.search(article):
+    if not read_formats.KHMER.search(article):
         return Rejected(source, "no Khmer text", digest)
     title = shorten(trim(title)) if title and trim(title) else first_line_title(article)
     url = url.strip() if url and url.strip() else None

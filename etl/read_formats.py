@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 ROW_SUFFIXES = frozenset({".jsonl", ".json", ".csv"})
+KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")  # Khmer and Khmer symbols blocks
 SURROGATE = re.compile("[\ud800-\udfff]")  # JSON "\\ud800" escapes decode to unprintable text
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
@@ -59,16 +60,30 @@ def decode(data: bytes) -> str | Failure:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         if b"\x00" in data and encoding == "utf-8":
-            return Failure("binary file (contains NUL bytes), not text")
+            return Failure(_nul_reason(data))
         label = "UTF-8 or UTF-16" if encoding == "utf-8" else encoding.upper().removesuffix("-SIG")
         return Failure(
             f"not {label} text (invalid byte 0x{data[error.start]:02x} at offset {error.start})"
         )
     if "\x00" in text:
-        return Failure("binary file (contains NUL characters), not text")
+        return Failure(_nul_reason(data))
     if not text.strip():
         return Failure("empty file" if not text else "empty file (only whitespace)")
     return normalize_newlines(text)
+
+
+def _nul_reason(data: bytes) -> str:
+    """Why bytes with NULs are refused; UTF-16 without a byte-order mark gets its own advice."""
+    for parity, name in ((1, "UTF-16-LE"), (0, "UTF-16-BE")):
+        if len(data) % 2 or data[parity::2].count(0) != data.count(0):
+            continue  # UTF-16 puts the NUL of ASCII characters on one side only
+        try:
+            text = data.decode(name.lower())
+        except UnicodeDecodeError:
+            continue
+        if KHMER.search(text) and all(c.isprintable() or c.isspace() for c in text):
+            return f"looks like {name} text without a byte-order mark: save it as UTF-8 (or UTF-16 with BOM)"
+    return "binary file (contains NUL bytes), not text"
 
 
 def normalize_newlines(text: str) -> str:

@@ -260,6 +260,14 @@ def test_rejections_have_clear_reasons(name, reason):
     assert (result.source, result.reason) == (str(FIXTURES / name), reason)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_gets_advice(codec):
+    (result,) = read_file(Path("x.txt"), f"{TITLE}\n\n{SEED_BODY}\n".encode(codec))
+    assert result.reason == (
+        f"looks like {codec.upper()} text without a byte-order mark: save it as UTF-8 (or UTF-16 with BOM)"
+    )
+
+
 def test_too_large_file_rejected_from_its_size_without_reading(tmp_path, monkeypatch):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
