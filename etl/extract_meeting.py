@@ -89,6 +89,8 @@ def _negatives(head: str, title: str, strong_title: bool) -> float:
         score -= 4.0
     if _rx("visit").search(title) and not strong_title:
         score -= 1.5
+    if _rx("ceremony").search(title) and not strong_title:
+        score -= 2.0
     if _rx("future").search(head):
         score -= 4.0
     return score
