@@ -21,7 +21,9 @@ regexes; clusters are rebuilt only around the rare misordered spots.
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
+
+from etl.offset_map import Edit, Tracked, splice
 
 _DROP = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u17b4\u17b5"
 _SPACES = (
@@ -78,8 +80,6 @@ _CATEGORY_TABLE = bytes(
 _U_BEFORE_UPPER = re.compile(f"\u17bb[{_UPPER_VOWELS}]")
 _CLUSTER = re.compile(f"(?:{_SUB}|[{_SHIFTERS}{_VOWELS}{_SIGNS}])+")
 _SPACE_RUN = re.compile("  +")
-
-Edit = tuple[int, int, str]  # replace text[start:end] by the string
 
 
 def _is_consonant(ch: str) -> bool:
@@ -145,15 +145,6 @@ def _cluster_edits(text: str) -> list[Edit]:
     return edits
 
 
-def _splice(text: str, edits: Iterable[Edit]) -> str:
-    parts, pos = [], 0
-    for start, end, new in edits:
-        parts += [text[pos:start], new]
-        pos = end
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
 def _may_be_bad(text: str) -> bool:
     cats = text.encode("utf-16-le", "surrogatepass")[::2].translate(_CATEGORY_TABLE)
     return b"VC" in cats or b"VH" in cats or b"HC" in cats or bool(_U_BEFORE_UPPER.search(text))
@@ -184,7 +175,7 @@ def normalize_text(text: str) -> str:
     for _ in range(8):
         text = _fold_literals(unicodedata.normalize("NFC", text))
         if _may_be_bad(text):
-            text = _splice(text, _cluster_edits(text))
+            text = splice(text, _cluster_edits(text))
         if "  " in text:
             text = _SPACE_RUN.sub(" ", text)
         if unicodedata.is_normalized("NFC", text):  # removals can let marks compose
@@ -192,63 +183,38 @@ def normalize_text(text: str) -> str:
     return text
 
 
-class _Tracked:
-    """A string under rewriting plus, per character (and the end), its index in the original."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.offsets = list(range(len(text) + 1))
-
-    def apply(self, edits: Iterable[Edit]) -> None:
-        """Apply sorted, disjoint edits; new character j of an edit maps to old character start+j."""
-        text, old = self.text, self.offsets
-        offsets: list[int] = []
-        pos = 0
-        for start, end, new in edits:
-            offsets.extend(old[pos:start])
-            offsets.extend(old[min(start + j, max(start, end - 1))] for j in range(len(new)))
-            pos = end
-        offsets.extend(old[pos:])
-        self.text = _splice(text, edits)
-        self.offsets = offsets
-
-    def replace(self, pattern: re.Pattern[str], new: Callable[[re.Match[str]], str]) -> None:
-        self.apply([(m.start(), m.end(), new(m)) for m in pattern.finditer(self.text)])
-
-    def nfc(self) -> None:
-        """NFC one starter-plus-marks segment at a time, so offsets stay exact per segment."""
-        if unicodedata.is_normalized("NFC", self.text):
-            return
-        starts = [i for i, ch in enumerate(self.text) if i == 0 or not unicodedata.combining(ch)]
-        spans = zip(starts, [*starts[1:], len(self.text)], strict=True)
-        edits = [(a, b, unicodedata.normalize("NFC", self.text[a:b])) for a, b in spans]
-        whole = unicodedata.normalize("NFC", self.text)
-        if _splice(self.text, edits) != whole:  # a composition across segments (rare scripts)
-            edits = [(0, len(self.text), whole)]
-        self.apply(edits)
+_SEQ_PATTERNS = tuple((old, re.compile(re.escape(old)), new) for old, new in _SEQ_FOLDS)
 
 
-_LITERAL_PATTERNS = tuple(
-    (old, re.compile(re.escape(old)), new) for old, new in (*_CHAR_FOLDS, *_SEQ_FOLDS)
-)
-
-
-def _fold_literals_tracked(tracked: _Tracked) -> None:
-    """_fold_literals with offsets: the same folds in the same order."""
-    for old, pattern, new in _LITERAL_PATTERNS:
+def _fold_literals_tracked(tracked: Tracked) -> None:
+    """_fold_literals with offsets: the same folds in the same order. Same-length folds leave
+    the offsets as they are, so only deletions and merges pay for offset bookkeeping."""
+    tracked.drop(_DROP)
+    for old, new in _CHAR_FOLDS:
+        if new and old in tracked.text:
+            if len(new) == 1:
+                tracked.text = tracked.text.replace(old, new)
+            else:
+                tracked.replace(re.compile(re.escape(old)), lambda m, new=new: new)
+    for old, pattern, new in _SEQ_PATTERNS:
         for _ in range(8):
             if old not in tracked.text:
                 break
-            tracked.replace(pattern, lambda m, new=new: new)
+            if len(old) == len(new):
+                tracked.text = tracked.text.replace(old, new)
+            else:
+                tracked.replace(pattern, lambda m, new=new: new)
     for _ in range(8):
         if "\u17d2\u179a\u17d2" not in tracked.text or not _RO_FIRST.search(tracked.text):
             break
-        tracked.replace(_RO_FIRST, lambda m: m.group(2) + m.group(1))
+        tracked.text = _RO_FIRST.sub(r"\2\1", tracked.text)  # a reorder: same length
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """normalize_text(text) plus offsets: normalised index i (and the end) -> original index."""
-    tracked = _Tracked(text)
+def normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
+    """normalize_text(text) plus offsets: normalised index i (and the end) -> original index.
+
+    The offsets are a compact read-only sequence (index it, len() it, list() it if needed)."""
+    tracked = Tracked(text)
     for _ in range(8):
         tracked.nfc()
         _fold_literals_tracked(tracked)
@@ -257,7 +223,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         tracked.replace(_SPACE_RUN, lambda m: " ")
         if unicodedata.is_normalized("NFC", tracked.text):
             break
-    return tracked.text, tracked.offsets
+    return tracked.text, tracked.offsets()
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
