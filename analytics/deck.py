@@ -2,22 +2,16 @@
 
 Khmer needs a complex-script font: python-pptx's `font.name` sets only <a:latin>, so every run also
 gets <a:ea> and <a:cs> typefaces (Office picks the cs face for Khmer characters).
-Charts: one kaleido server per process (started on first use, reused for every image); it drives
-the system chromium (BROWSER_PATH or `chromium` on PATH) and never downloads a browser.
+Charts come as PNG from analytics/deck_charts.py (kaleido driving the system chromium).
 """
 
 from __future__ import annotations
 
 import io
-import logging
-import os
 import re
-import shutil
-import threading
 from datetime import UTC, datetime
 
 import pandas as pd
-import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
@@ -25,90 +19,20 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Inches, Pt
 
+from analytics.deck_charts import (
+    KHMER_FONT,
+    LATIN_FONT,
+    chart_png,
+    frequency_figure,
+    partners_figure,
+)
 from analytics.report import Briefing, change_text, labels
 
-log = logging.getLogger(__name__)
-LATIN_FONT = "Noto Sans"
-KHMER_FONT = "Noto Sans Khmer"
-PLOT_FONT = f"{LATIN_FONT}, {KHMER_FONT}, sans-serif"
+__all__ = ["build_deck", "chart_png", "frequency_figure", "partners_figure", "set_fonts"]
 KHMER_RE = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]")
 DARK, ACCENT, MUTED = RGBColor(0x1D, 0x27, 0x33), RGBColor(0x1F, 0x5F, 0xA0), RGBColor(0x55, 0x5F, 0x6B)
 MEETING_ROWS = 8  # meetings per slide
 TABLE_ROWS = 12  # rows per slide for the other tables
-_KALEIDO_LOCK = threading.Lock()  # one image at a time: the kaleido server answers in order
-_kaleido_started = False
-
-
-# ---- charts ---------------------------------------------------------------------------------------
-
-def browser_path() -> str | None:
-    """The installed chromium kaleido should drive (BROWSER_PATH wins), or None."""
-    return os.environ.get("BROWSER_PATH") or next(
-        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-
-
-def _start_kaleido(path: str) -> None:
-    """Start the process-wide kaleido server once (a few seconds); later images reuse it."""
-    global _kaleido_started
-    if not _kaleido_started:
-        import kaleido
-
-        # mathjax=False: no CDN fetch (no internet); plotly.js comes from the installed plotly.
-        kaleido.start_sync_server(path=path, mathjax=False, timeout=60, silence_warnings=True)
-        _kaleido_started = True
-
-
-def chart_png(fig: go.Figure, width: int = 1200, height: int | None = None) -> bytes | None:
-    """The figure as PNG bytes, or None when no browser is available or rendering fails."""
-    height = height or fig.layout.height or 540
-    path = browser_path()
-    if path is None:
-        log.warning("no chromium found: deck charts are left out")
-        return None
-    import kaleido
-
-    with _KALEIDO_LOCK:
-        _start_kaleido(path)
-        try:
-            return kaleido.calc_fig_sync(fig, opts={"format": "png", "width": width, "height": height})
-        except Exception:  # a chart must not sink the whole deck; the slide says it is missing
-            log.exception("chart rendering failed")
-            return None
-
-
-def _layout(fig: go.Figure, title: str) -> go.Figure:
-    """Shared look; the title goes into the figure's meta (the slide or page shows it)."""
-    fig.update_layout(font={"family": PLOT_FONT, "size": 18}, template="plotly_white", meta=title,
-                      margin={"l": 60, "r": 40, "t": 30, "b": 60}, showlegend=False)
-    return fig
-
-
-def frequency_figure(b: Briefing, lang: str = "en") -> go.Figure:
-    """Meetings per week, the chosen week highlighted, the previous 4-week average as a line."""
-    lab = labels(lang)
-    colors = ["#1f5fa0" if w == b.week else "#9db7d3" for w in b.weekly["week"]]
-    fig = go.Figure(go.Bar(x=b.weekly["week"], y=b.weekly["meetings"], marker_color=colors,
-                           text=b.weekly["meetings"], textposition="outside"))
-    if b.prev_avg:
-        fig.add_hline(y=b.prev_avg, line_dash="dash", line_color="#c0392b",
-                      annotation_text=f"{lab['h_prev_avg']}: {b.prev_avg:.1f}")
-    peak = max(1, int(b.weekly["meetings"].max()))
-    fig.update_yaxes(range=[0, peak * 1.15], dtick=max(1, peak // 6))
-    return _layout(fig, lab["frequency"])
-
-
-def partners_figure(b: Briefing, lang: str = "en") -> go.Figure:
-    """Meetings per partner this week (top 12), largest on top."""
-    lab = labels(lang)
-    top = b.partners.head(12).iloc[::-1]
-    names = [km if lang == "km" and isinstance(km, str) and km else p
-             for p, km in zip(top["partner"], top["name_km"], strict=True)]
-    fig = go.Figure(go.Bar(x=top["meetings"], y=names, orientation="h", marker_color="#1f5fa0",
-                           text=top["meetings"], textposition="outside"))
-    peak = max(1, int(top["meetings"].max()))
-    fig.update_xaxes(range=[0, peak * 1.1], dtick=max(1, peak // 6))
-    fig.update_layout(height=min(540, 140 + 45 * len(top)))
-    return _layout(fig, lab["partners_chart"])
 
 
 # ---- text with Khmer-capable fonts ----------------------------------------------------------------

@@ -196,6 +196,18 @@ def test_charts_render_as_png_with_one_browser(briefing, chromium_path, monkeypa
     assert len(pictures) == 2
 
 
+@pytest.mark.xdist_group("kaleido")
+def test_a_browser_that_dies_leaves_the_charts_out_instead_of_hanging(briefing, monkeypatch):
+    from analytics import deck_charts
+
+    monkeypatch.setattr(deck_charts, "_renderer", None)  # a fresh start, with a "browser" that exits
+    monkeypatch.setenv("BROWSER_PATH", shutil.which("false"))
+    assert deck.chart_png(deck.frequency_figure(briefing)) is None
+    prs = Presentation(io.BytesIO(deck.build_deck(briefing)))
+    texts = [s.text_frame.text for s in prs.slides[2].shapes if s.has_text_frame]
+    assert texts[-1] == "Chart not available (no browser to render it)."
+
+
 @pytest.fixture(scope="session")
 def office() -> tuple[str, str]:
     soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
