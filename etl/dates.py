@@ -103,7 +103,6 @@ def _compile_cues(data: dict) -> None:
     )
     data["meeting_word"] = re.compile(_alternation(data["meeting_words"]))
     data["earlier_before"] = re.compile(rf"(?:{_alternation(data['earlier_cues'])})[^។\n]{{0,14}}$")
-    data["earlier_after"] = re.compile(r"^\s*(?:នេះ\s*)?(?:កន្លងទៅ|កន្លងមក|មុន)")
     data["relative"] = re.compile(_alternation(list(data["relative_days"])))
 
 
@@ -179,17 +178,17 @@ def _candidates(clean: str, voc: dict) -> list[_Found]:
     return sorted(found, key=lambda f: (f.start, -f.end))
 
 
-def _is_document_date(clean: str, f: _Found, voc: dict) -> bool:
-    """A letter's or release's date, or the day someone told the press (not the meeting's)."""
+def _role(clean: str, f: _Found, voc: dict) -> str | None:
+    """ "document" (ចុះថ្ងៃទី… = a letter's date), "statement" (a release or press remark), or None."""
     if voc["document_before"].search(clean, max(0, f.start - 24), f.start):
-        return True
+        return "document"
     told = voc["statement_before"].search(clean, max(0, f.start - 60), f.start)
-    return bool(told) and not voc["meeting_word"].search(told.group())
+    return "statement" if told and not voc["meeting_word"].search(told.group()) else None
 
 
 def _is_earlier(clean: str, f: _Found, voc: dict) -> bool:
     before = voc["earlier_before"].search(clean, max(0, f.start - 40), f.start)
-    return bool(before) or bool(voc["earlier_after"].match(clean[f.end : f.end + 20]))
+    return bool(before)
 
 
 def _parse_published(published: str | None) -> dt.date | None:
@@ -237,7 +236,7 @@ def _year_for(clean: str, f: _Found, ctx: dict) -> tuple[int | None, bool, int]:
     if (end := _range_end(clean, f, cands)) is not None:
         return end.year - (end.month < f.month), False, end.end
     if (year := _adjacent_lunar_year(clean, f, voc)) is not None:
-        return year, False, f.end
+        return year, True, f.end  # the Gregorian year is not written, only the BE one
     if be := voc["be_year"].search(clean):
         return _be_to_ce(int(be.group(1)), f.month, f.day, voc), True, f.end
     if this_year := voc["this_year"].search(clean):
@@ -273,10 +272,11 @@ def _meeting_found(clean: str, published: str | None) -> tuple[_Found, tuple] | 
     """The chosen date and its (year, inferred?, snippet end), on the cleaned text."""
     voc = _vocab()
     cands = _candidates(clean, voc)
-    datelines = [f for f in cands if f.kind == "dateline"]
-    pub = dt.date(datelines[0].year, datelines[0].month, datelines[0].day) if datelines else None
-    pub = pub or _parse_published(published)
-    usable = [f for f in cands if f.kind != "dateline" and not _is_document_date(clean, f, voc)]
+    roles = {id(f): "dateline" if f.kind == "dateline" else _role(clean, f, voc) for f in cands}
+    released = [f for f in cands if roles[id(f)] in ("dateline", "statement") and f.year]
+    pub = dt.date(released[0].year, released[0].month, released[0].day) if released else None
+    pub = pub or _parse_published(published)  # a dateline or release date ~ publication date
+    usable = [f for f in cands if roles[id(f)] is None]
     chosen = _pick(clean, usable, voc)
     if chosen is not None:
         ctx = {"voc": voc, "cands": cands, "pub": pub, "usable": usable}
