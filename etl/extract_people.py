@@ -140,12 +140,11 @@ def _title_for(ctx: Context, person: Person) -> tuple[str | None, tuple[int, int
 
 def extract_chair(ctx: Context) -> Chair | None:
     """The person who presided over or led the meeting, when the text says so."""
-    people = find_people(ctx)
-    if not people:
-        return None
+    people: list[Person] | None = None  # found only once a cue is there: most articles have none
     for cue in _CUE.finditer(ctx.norm):
         if not _near_meeting(ctx, *cue.span()):
             continue
+        people = find_people(ctx) if people is None else people
         if cue.group("after"):
             person = _after(ctx, people, cue.end())
         else:

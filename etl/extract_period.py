@@ -7,6 +7,7 @@ or a meeting sentence, after a review word (បូកសរុប, ពិនិ�
 import re
 
 from etl.extract_context import Context
+from etl.gazetteer import latin_runs
 from etl.normalize import normalize_text as nt
 
 Span = tuple[int, int]
@@ -33,12 +34,9 @@ _SEMESTER = re.compile(nt(r"ឆមាសទី ?([12])|(6|ប្រាំមួ�
 _QUARTER = re.compile(nt(r"ត្រីមាសទី ?([1-4])"))
 _MONTHLY = re.compile(nt(r"(?:ប្រចាំខែ|ដំណាច់ខែ) ?(" + "|".join(_MONTHS) + ")?"))
 _ANNUAL = re.compile(nt(r"(?:ប្រចាំឆ្នាំ|ការងារឆ្នាំ|លទ្ធផលឆ្នាំ|សន្និបាតបូកសរុប[^។\n]{0,40}ឆ្នាំ) ?(\d{4})?"))
-_ONLINE = re.compile(
-    nt(
-        r"zoom|webex|microsoft teams|google meet|online|video ?conference|អនឡាញ|អនឡាយ|អ៊ីនធឺណិត|ប្រព័ន្ធវីដេអូ|តាមវីដេអូ|វីដេអូខនហ្វើរ៉ង់|វីដេអូ ?កុងហ្វេរ៉ង់|ហ្សូម"
-    ),
-    re.IGNORECASE,
-)
+# Khmer and Latin cues apart: a case-insensitive pattern would lose the fast scan on Khmer text
+_ONLINE_KM = re.compile(nt("អនឡាញ|អនឡាយ|អ៊ីនធឺណិត|ប្រព័ន្ធវីដេអូ|តាមវីដេអូ|វីដេអូខនហ្វើរ៉ង់|វីដេអូ ?កុងហ្វេរ៉ង់|ហ្សូម"))
+_ONLINE_EN = re.compile(r"zoom|webex|microsoft teams|google meet|online|video ?conference", re.I)
 _HEADCOUNT = re.compile(nt(r"(?:ចំនួន|សរុប) ?(\d{1,5}) ?(?:រូប|នាក់)"))
 _ATTEND = re.compile(nt("ចូលរួម|វត្តមាន|អញ្ជើញ"))
 _JOIN = re.compile(nt("ចូលរួម|ប្រជុំ|សន្និសីទ|ភ្ជាប់|meeting"), re.IGNORECASE)
@@ -91,7 +89,10 @@ def extract_period(
 
 def extract_online(ctx: Context) -> Span | None:
     """Span of a video-link cue (Zoom, អនឡាញ, វីដេអូ ...) in a sentence about taking part."""
-    for m in _ONLINE.finditer(ctx.norm):
+    found = list(_ONLINE_KM.finditer(ctx.norm))
+    for lo, hi in latin_runs(ctx.norm):
+        found += _ONLINE_EN.finditer(ctx.norm, lo, hi)
+    for m in sorted(found, key=lambda m: m.start()):
         if _JOIN.search(ctx.norm, *ctx.sentence_at(m.start())):
             return m.span()
     return None

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from etl import settings
@@ -47,7 +47,7 @@ class Matcher:
     def _iter(regex, keys, text, keyfn) -> Iterator[Hit]:
         if regex is None:
             return
-        spans = [(0, len(text))] if keyfn is _km_key else _latin_runs(text)
+        spans = [(0, len(text))] if keyfn is _km_key else latin_runs(text)
         for lo, hi in spans:
             for m in regex.finditer(text, lo, hi):
                 key = keys.get(keyfn(m.group()))
@@ -58,9 +58,10 @@ class Matcher:
 _LATIN_RUN = re.compile(r"[A-Za-z][^\u1780-\u17ff\n]*")
 
 
-def _latin_runs(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)  # six matchers scan the same text in a row
+def latin_runs(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of Latin-script runs: English surfaces are only looked for there (fast on Khmer text)."""
-    return [m.span() for m in _LATIN_RUN.finditer(text)]
+    return tuple(m.span() for m in _LATIN_RUN.finditer(text))
 
 
 def _km_key(surface: str) -> str:
