@@ -87,7 +87,8 @@ def show_detail(detail: explore.MeetingDetail | None) -> None:
     corrected = [] if fields.get("corrected_fields") is None else list(fields["corrected_fields"])
     st.caption(f"meeting_id {fields['meeting_id']}"
                + (" · " + tx("detail.corrected", fields=", ".join(corrected)) if corrected else ""))
-    st.dataframe(detail_table(fields), hide_index=True, width="stretch", key="explorer_detail_fields")
+    st.dataframe(detail_table(fields), hide_index=True, width="stretch", height="content",
+                 key="explorer_detail_fields")
     for row in detail.conflicts.itertuples(index=False):
         st.warning(tx("detail.conflict", field=row.field, values=" / ".join(row.values_seen)))
     st.markdown(f"**{tx('detail.sources', n=len(detail.sources))}**")
@@ -104,9 +105,8 @@ def show_detail(detail: explore.MeetingDetail | None) -> None:
 def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
     """One source document: where it came from, its text with highlighted evidence, the evidence rows."""
     with st.expander(doc.title or doc.source, expanded=expanded):
-        meta = [doc.source, doc.url, _plain(doc.published) if doc.published is not None else None,
-                doc.status, f"doc_id {doc.doc_id}"]
-        st.caption(" · ".join(str(m) for m in meta if m and not (isinstance(m, float) and pd.isna(m))))
+        meta = [doc.source, doc.url, doc.published, doc.status, f"doc_id {doc.doc_id}"]
+        st.caption(" · ".join(_plain(m) for m in meta if m is not None and not pd.isna(m)))
         st.html(explore.highlight_html(doc.text, explore.locate_spans(doc.text, evidence)))
         if not evidence.empty:
             st.dataframe(evidence.drop(columns="doc_id"), hide_index=True, width="stretch")
@@ -153,6 +153,6 @@ def show_records(records: pd.DataFrame, evidence: pd.DataFrame) -> None:
             corrected = [] if row.corrected_fields is None else list(row.corrected_fields)
             if corrected:
                 st.caption(tx("detail.corrected", fields=", ".join(corrected)))
-            st.dataframe(detail_table(row._asdict()), hide_index=True, width="stretch")
+            st.dataframe(detail_table(row._asdict()), hide_index=True, width="stretch", height="content")
             doc_evidence = evidence[evidence["doc_id"] == row.doc_id]
             st.html(explore.highlight_html(row.text, explore.locate_spans(row.text, doc_evidence)))

@@ -6,7 +6,7 @@ from analytics import explore, ui
 from analytics.explore_view import show_detail, tx
 from analytics.export import export_buttons
 
-LIMIT = 5000  # rows drawn in the browser; the CLI export has no limit
+LIMIT = 1000  # rows drawn in the browser (newest first); the CLI export has no limit
 
 with ui.warehouse() as con:
     filters = ui.page_start(con, "explorer")

@@ -24,7 +24,7 @@ with ui.warehouse() as con:
     if int(coverage["total"].iloc[0]) == 0:
         st.info(ui.t("empty.no_rows"))
     else:
-        st.dataframe(coverage_table(coverage), hide_index=True, key="quality_coverage",
+        st.dataframe(coverage_table(coverage), hide_index=True, key="quality_coverage", height="content",
                      column_config={tx("quality.share"): st.column_config.ProgressColumn(
                          format="%.1f%%", min_value=0, max_value=100)})
 
