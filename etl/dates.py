@@ -1,9 +1,10 @@
 """Article text -> the date of the meeting it reports (Khmer, numeric, English and lunar dates).
 
-Dates are found on the text with zero-width characters removed (offsets are mapped back to the
-original). The meeting date is the first date that is not a document date (ចុះថ្ងៃទី… = "dated")
-and not a reference to an earlier meeting. A missing year comes only from the same document: a
-range end, a Buddhist-Era year, "ឆ្នាំ២០១៩នេះ", the publication date, or another full date.
+Dates are matched on the text with zero-width characters removed (offsets map back exactly).
+The meeting date is the first date that is not a document date (ចុះថ្ងៃទី… = "dated"), not the
+day a release was published or someone told the press, and not an earlier meeting referred to.
+A missing year comes only from the same document: a range end, the BE year of a lunar date,
+"ឆ្នាំ២០១៩នេះ", the dateline/release/`published` date, or another full date (then flagged inferred).
 Vocabulary (months, weekdays, lunar months, cue words, Visak Bochea dates) is in data/months.json.
 """
 
@@ -117,10 +118,9 @@ def _bare_day_ok(clean: str, start: int, month_number: str | None, voc: dict) ->
 
 def _valid(year: int, month: int, day: int) -> bool:
     try:
-        dt.date(year, month, day)
+        return bool(dt.date(year, month, day))
     except ValueError:
         return False
-    return True
 
 
 def _day_dates(clean: str, voc: dict) -> list[_Found]:

@@ -255,3 +255,16 @@ def test_property_never_raises_and_spans_map_back(text: str, published) -> None:
         assert text[got.start : got.end] == got.date_text
         assert 0 <= got.start <= got.end <= len(text)
         assert got.iso is None or got.iso[5:7] == f"{got.month:02d}"
+
+
+def test_month_data_integrity() -> None:
+    voc = _vocab()
+    for table in ("gregorian_km", "gregorian_en"):
+        assert sorted(int(m) for m in voc[table]) == list(range(1, 13))
+        surfaces = [s.lower() for names in voc[table].values() for s in names]
+        assert len(surfaces) == len(set(surfaces)), f"a {table} surface names two months"
+    lunar = [s for v in voc["lunar_months"].values() for s in v["surfaces"]]
+    assert len(lunar) == len(set(lunar)) == len(voc["lunar_surface"])
+    assert all(set(v["gregorian"]) <= set(range(1, 13)) for v in voc["lunar_months"].values())
+    for day in (*voc["visak_bochea"].values(), voc["visak_bochea_default"]):
+        assert _be_to_ce(2568, *(int(x) for x in day.split("-")), voc) in (2024, 2025)
