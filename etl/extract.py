@@ -97,7 +97,7 @@ def _set_review(
     semester = extract_semester(ctx, spans, year)
     if semester:
         _set(record, ctx, "semester", *semester)
-    period = extract_period(ctx, spans, year, month)
+    period = None if semester else extract_period(ctx, spans, year, month)
     if period:
         _set(record, ctx, "period", *period)
     online = extract_online(ctx)

@@ -20,8 +20,9 @@ _DOCUMENT_OF = re.compile(
     nt(r"(?:ប្រកាស|សេចក្តីណែនាំ|លិខិត|សារាចរ|អនុក្រឹត្យ|សេចក្តីសម្រេច|គេហទំព័រ|ហ្វេសប៊ុក)[^។\n]{0,30}(?:របស់|នៃ) ?$")
 )
 _ORGANISE = re.compile(
-    nt(r"[^។\n]{0,80}?(?:បាន|នឹង)? ?(?:រៀបចំ|បើក|ដឹកនាំ|ធ្វើ|កោះប្រជុំ) ?(?:កិច្ច ?|សម័យ ?)?ប្រជុំ")
+    nt(r"[^។\n]{0,200}?(?:បាន|នឹង) ?(?:រៀបចំ|បើក|ដឹកនាំ|ធ្វើ|កោះប្រជុំ) ?(?:កិច្ច ?|សម័យ ?)?ប្រជុំ")
 )
+_MEETING_OF = re.compile(nt(r"ប្រជុំ[^។\n]{0,100}(?:របស់|នៃ) ?$"))
 _ATTEND = re.compile(nt("ចូលរួម"))
 # the chair's office ends at a verb or where a second person is named (និងលោក ...)
 _PHRASE_END = re.compile(nt(r"[។\n]| បាន| នឹង|បានអញ្ជើញ|និង ?(?:លោក|ឯកឧត្តម|សម្តេច)"))
@@ -95,7 +96,9 @@ def _lead(ctx: Context, hits: list[Hit], chair: Chair | None) -> Hit | None:
     if found:
         return found
     for hit in hits:
-        if _ORGANISE.match(ctx.norm, hit.end):
+        if _ORGANISE.match(ctx.norm, hit.end) or _MEETING_OF.search(
+            ctx.norm, max(0, hit.start - 120), hit.start
+        ):
             return hit
     if ctx.title_span and not _ATTEND.search(ctx.title_norm):
         in_title = [h for h in hits if ctx.in_title(h.start)]

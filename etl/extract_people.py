@@ -64,6 +64,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str], tuple
     return person, position_rx, frozenset(not_name), tuple(w for w in not_name if len(w) >= 3)
 
 
+@cache
+def _copulas() -> frozenset[str]:
+    return frozenset(nt(w) for w in gazetteer.titles()["copula_words"])
+
+
 def _valid_token(token: str, shortest: int = 2) -> bool:
     _, _, exact, prefixes = _patterns()
     return shortest <= len(token) <= 16 and token not in exact and not token.startswith(prefixes)
@@ -79,8 +84,10 @@ def _clean_name(ctx: Context, m: re.Match[str]) -> Person | None:
     if glued and glued.start() >= 2:
         second = second[: glued.start()]
     has_second = _valid_token(second) and not position_rx.match(second)
-    # a one-letter surname (ស ថេត) only stands with a given name after it
+    # a one-letter surname (ស ថេត) or one that is also a word (ជា) only stands with a given name
     if not _valid_token(first, 1 if has_second else 2):
+        return None
+    if first in _copulas() and not has_second:
         return None
     name = f"{first} {second}" if has_second else first
     start = m.start("name")

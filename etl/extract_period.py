@@ -29,7 +29,10 @@ _MONTHS = [
     )
 ]
 _YEAR_AFTER = re.compile(nt(r" ?(?:ឆ្នាំ ?)?(\d{4})"))
+_AHEAD = re.compile(nt("ទិសដៅ|ផែនការ|គម្រោង"))
 _REVIEW = re.compile(nt("បូកសរុប|សរុប|ពិនិត្យ|វាយតម្លៃ|របាយការណ៍|លទ្ធផល|ត្រួតពិនិត្យ|សន្និបាត"))
+# "monthly/quarterly meeting" (កិច្ចប្រជុំប្រចាំខែ) is a review by itself; an annual one is not always
+_REVIEW_OR_MEETING = re.compile(_REVIEW.pattern + "|" + nt("ប្រជុំ"))
 _SEMESTER = re.compile(nt(r"ឆមាសទី ?([12])|(6|ប្រាំមួយ) ?ខែ ?(ដើម|ចុង)ឆ្នាំ|ឆមាស(ដើម|ចុង)"))
 _QUARTER = re.compile(nt(r"ត្រីមាសទី ?([1-4])"))
 _MONTHLY = re.compile(nt(r"(?:ប្រចាំខែ|ដំណាច់ខែ) ?(" + "|".join(_MONTHS) + ")?"))
@@ -43,11 +46,18 @@ _JOIN = re.compile(nt("ចូលរួម|ប្រជុំ|សន្និស�
 REVIEW_REACH = 120
 
 
-def _reviewed(ctx: Context, rx: re.Pattern[str], spans: list[Span]) -> re.Match[str] | None:
-    """First match of rx in the given spans that follows a review word closely."""
+def _reviewed(
+    ctx: Context, rx: re.Pattern[str], spans: list[Span], review: re.Pattern[str] = _REVIEW
+) -> re.Match[str] | None:
+    """First match of rx in the given spans that follows a review word closely.
+
+    A period after ទិសដៅ (directions for what comes next) is planned, not reviewed.
+    """
     for lo, hi in spans:
         for m in rx.finditer(ctx.norm, lo, hi):
-            if _REVIEW.search(ctx.norm, max(lo, m.start() - REVIEW_REACH), m.start()):
+            if _AHEAD.search(ctx.norm, max(lo, m.start() - 24), m.start()):
+                continue
+            if review.search(ctx.norm, max(lo, m.start() - REVIEW_REACH), m.start()):
                 return m
     return None
 
@@ -71,11 +81,11 @@ def extract_period(
     ctx: Context, spans: list[Span], year: int | None, month: int | None
 ) -> tuple[str, Span] | None:
     """'YYYY-Qn' quarterly, 'YYYY-MM' monthly or 'YYYY' annual review period."""
-    m = _reviewed(ctx, _QUARTER, spans)
+    m = _reviewed(ctx, _QUARTER, spans, _REVIEW_OR_MEETING)
     if m:
         y = _year_after(ctx, m.end(), year)
         return (f"{y}-Q{m.group(1)}", m.span()) if y else None
-    m = _reviewed(ctx, _MONTHLY, spans)
+    m = _reviewed(ctx, _MONTHLY, spans, _REVIEW_OR_MEETING)
     if m:
         mon = _MONTHS.index(m.group(1)) + 1 if m.group(1) else month
         y = _year_after(ctx, m.end(), year)
