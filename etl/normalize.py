@@ -190,7 +190,8 @@ def _fold_literals_tracked(tracked: Tracked) -> None:
     """_fold_literals with offsets: the same folds in the same order. Same-length folds leave
     the offsets as they are, so only deletions and merges pay for offset bookkeeping."""
     tracked.drop(_DROP)
-    for old, new in _CHAR_FOLDS:
+    rare = _RARE_FOLDS if _RARE_CHARS.search(tracked.text) else ()
+    for old, new in (*_FREQUENT_FOLDS, *rare):
         if new and old in tracked.text:
             if len(new) == 1:
                 tracked.text = tracked.text.replace(old, new)

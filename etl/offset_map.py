@@ -7,6 +7,7 @@ original index grows by one per character), so a whole document usually needs ~1
 
 import bisect
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -123,10 +124,10 @@ class Tracked:
                 pos += 1
             self.apply(edits)
             return
-        lengths = [len(p) for p in pieces]
-        self.starts = list(itertools.accumulate(lengths, initial=0))
-        self.origins = list(itertools.accumulate((n + 1 for n in lengths), initial=0))
-        self.origins[-1] = len(self.text)  # the end maps to the original end
+        self.starts = list(itertools.accumulate(map(len, pieces), initial=0))
+        # piece i starts after i deleted characters; the end maps to the original end
+        self.origins = list(map(operator.add, self.starts, range(len(self.starts))))
+        self.origins[-1] = len(self.text)
         self.text = "".join(pieces)
 
     def nfc(self) -> None:

@@ -124,3 +124,13 @@ def test_drop_invisible_spans_map_back() -> None:
     a = clean.index("ខែ")
     start, end = invisible_span_to_original(text, a, a + 2)
     assert text[start:end] == "ខែ"
+
+
+WORDS = st.sampled_from([v for pair in EQUAL_PAIRS for v in pair] + ["ក្រសួង", "១២", "\u00a0"])
+SEPARATORS = st.sampled_from([" ", ZWSP, "  ", f"{ZWSP} ", "\n", ""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(WORDS, SEPARATORS), max_size=12))
+def test_property_word_spans_map_back(parts: list[tuple[str, str]]) -> None:
+    _spans_map_back("".join(word + sep for word, sep in parts))
