@@ -5,8 +5,10 @@ Figures only: nothing here asserts a time (targets are printed next to the numbe
 """
 
 import argparse
+import json
 import sys
 import time
+from pathlib import Path
 
 from bench import common, dashboard, extraction, ingest
 
@@ -19,10 +21,18 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (1k/10k), few repeats: a smoke run")
     parser.add_argument("--sizes", default=None, help="comma-separated sizes for ingest and dashboard growth")
+    parser.add_argument("--ingest-sizes", default=None,
+                        help="sizes for the ingest section (default: --sizes; 1M ingest takes long on 2 shared cores)")
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections to run")
+    parser.add_argument("--merge", default=None,
+                        help="combine earlier result files (e.g. dashboard,ingest) into --name instead of running")
     parser.add_argument("--runs", type=int, default=None, help="repeats per query timing (default 7, quick 3)")
     parser.add_argument("--name", default="latest", help="results file stem in bench/results/")
     parser.add_argument("--no-app", action="store_true", help="skip the app peak-RSS measurement")
+    parser.add_argument("--extract-n", type=int, default=None,
+                        help="synthetic articles for extraction speed/accuracy (default 10,000, quick 1,000)")
+    parser.add_argument("--no-real", action="store_true", help="skip the real corpus (extraction and ingest)")
+    parser.add_argument("--results-dir", type=Path, default=common.RESULTS_DIR, help="where to write results")
     return parser.parse_args(argv)
 
 
@@ -71,23 +81,40 @@ def report(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def merged(names: list[str]) -> dict:
+    """Sections of earlier result files combined (later files win); their run times add up."""
+    results: dict = {"seconds": 0.0}
+    for name in names:
+        part = json.loads((common.RESULTS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+        results["seconds"] += part.pop("seconds", 0.0)
+        results.update({k: v for k, v in part.items() if k in SECTIONS or k not in results})
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
+    ingest_sizes = [int(s) for s in args.ingest_sizes.split(",")] if args.ingest_sizes else sizes
     runs = args.runs or (3 if args.quick else 7)
     only = set(args.only.split(","))
+    if args.merge:
+        results = merged(args.merge.split(","))
+        markdown = report(results)
+        paths = common.save(results, markdown, args.name, args.results_dir)
+        print(markdown + f"\nwritten: {paths[0]}, {paths[1]}")
+        return 0
     began = time.perf_counter()
     results: dict = {"machine": common.machine(), "quick": args.quick, "sizes": sizes,
                      "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
     if "extraction" in only:
-        results["extraction"] = extraction.run(args.quick)
+        results["extraction"] = extraction.run(args.quick, args.extract_n, real=not args.no_real)
     if "ingest" in only:
-        results["ingest"] = ingest.run(sizes)
+        results["ingest"] = ingest.run(ingest_sizes, real=not args.no_real)
     if "dashboard" in only:
         results["dashboard"] = dashboard.run(sizes, runs, None if args.no_app else max(sizes))
     results["seconds"] = round(time.perf_counter() - began, 1)
     markdown = report(results)
-    json_path, md_path = common.save(results, markdown, args.name)
+    json_path, md_path = common.save(results, markdown, args.name, args.results_dir)
     print(markdown)
     print(f"written: {json_path}, {md_path}")
     return 0

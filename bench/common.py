@@ -63,10 +63,10 @@ def python(*args: str) -> list[str]:
     return [sys.executable, *args]
 
 
-def save(results: dict, markdown: str, name: str = "latest") -> tuple[Path, Path]:
-    """Write results/<name>.json and results/<name>.md."""
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    json_path, md_path = RESULTS_DIR / f"{name}.json", RESULTS_DIR / f"{name}.md"
+def save(results: dict, markdown: str, name: str = "latest", folder: Path = RESULTS_DIR) -> tuple[Path, Path]:
+    """Write <folder>/<name>.json and <folder>/<name>.md."""
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = folder / f"{name}.json", folder / f"{name}.md"
     json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     md_path.write_text(markdown, encoding="utf-8")
     return json_path, md_path

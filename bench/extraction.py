@@ -49,17 +49,19 @@ def accuracy(labels: Path, folder: Path) -> dict:
     return out
 
 
-def run(quick: bool) -> dict:
+def run(quick: bool, n: int | None = None, real: bool = True) -> dict:
     """Real corpus (when present) and a synthetic set: throughput, plus accuracy on the synthetic set."""
     results: dict = {}
-    if settings.CORPUS_DIR.is_dir():
+    if not real:
+        results["real"] = {"skipped": "not asked for (--no-real)"}
+    elif settings.CORPUS_DIR.is_dir():
         log(f"extraction: real corpus {settings.CORPUS_DIR}")
         docs = load_documents(settings.CORPUS_DIR)
         results["real"] = throughput(docs[:300] if quick else docs)
     else:
         results["real"] = {"skipped": f"no corpus at {settings.CORPUS_DIR}"}
         print(f"extraction: real corpus skipped (no {settings.CORPUS_DIR})")
-    n = 1000 if quick else 10_000
+    n = n or (1000 if quick else 10_000)
     with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
         out = Path(tmp) / "raw"
         labels, _ = synth.generate(n, 2024, out, jobs=1)

@@ -42,7 +42,7 @@ def synthetic(n: int, workdir: Path, workers: int) -> dict:
     return result
 
 
-def real(workdir: Path, workers: int) -> dict:
+def real_corpus(workdir: Path, workers: int) -> dict:
     """The real corpus (2,100 articles): ingest and re-ingest."""
     if not settings.CORPUS_DIR.is_dir():
         print(f"ingest: real corpus skipped (no {settings.CORPUS_DIR})")
@@ -54,11 +54,12 @@ def real(workdir: Path, workers: int) -> dict:
     return result
 
 
-def run(sizes: list[int], workers: int | None = None) -> dict:
+def run(sizes: list[int], workers: int | None = None, real: bool = True) -> dict:
     """Every size in `sizes` plus the real corpus, in a scratch folder removed afterwards."""
     workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        results = {"workers": workers, "real": real(Path(tmp), workers)}
+        results = {"workers": workers,
+                   "real": real_corpus(Path(tmp), workers) if real else {"skipped": "not asked for"}}
         results["synthetic"] = [synthetic(n, Path(tmp), workers) for n in sizes]
     return results
 

@@ -156,3 +156,17 @@ def test_extractor_scores_above_a_sane_floor_on_synthetic_articles(tmp_path):
               "chair_khmer": 0.8, "semester": 0.8, "ministries": 0.8, "partners": 0.8}
     got = {field: scores[field].get("f1", scores[field].get("accuracy")) for field in floors}
     assert {f: v for f, v in got.items() if v < floors[f]} == {}, got
+
+
+@pytest.mark.slow
+def test_bench_quick_prints_every_section(tmp_path, capsys):
+    # a smoke run of the benchmark code on tiny sizes: figures printed and written, no timing asserted
+    from bench.__main__ import main
+    assert main(["--quick", "--sizes", "150", "--runs", "1", "--no-app", "--extract-n", "60", "--no-real",
+                 "--results-dir", str(tmp_path), "--name", "smoke"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("## Extraction", "## Ingest", "## Dashboard", "| synthetic |", "| 150 | overview |"):
+        assert heading in out
+    results = json.loads((tmp_path / "smoke.json").read_text(encoding="utf-8"))
+    assert results["ingest"]["synthetic"][0]["first_exit"] == 0
+    assert (tmp_path / "smoke.md").read_text(encoding="utf-8") in out
