@@ -201,7 +201,10 @@ def build_deck(b: Briefing, lang: str = "en", charts: bool = True) -> bytes:
     _table_slides(prs, f"{lab['semester_progress']} · {b.semester}", reviews, review_cols,
                   TABLE_ROWS, lab["semester_note"])
     meeting_cols = [(k, lab[k], w) for k, w in MEETING_COLUMNS]
-    _table_slides(prs, f"{lab['meetings_list']} · {b.week}", b.meetings, meeting_cols,
+    meetings = b.meetings
+    if lang == "km":  # Khmer province names where the gazetteer has them
+        meetings = meetings.assign(province=meetings["province_km"].fillna(meetings["province"]))
+    _table_slides(prs, f"{lab['meetings_list']} · {b.week}", meetings, meeting_cols,
                   MEETING_ROWS, lab["no_meetings"], size=11)
     buf = io.BytesIO()
     prs.save(buf)

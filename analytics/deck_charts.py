@@ -106,10 +106,11 @@ def frequency_figure(b: Briefing, lang: str = "en") -> go.Figure:
     lab = labels(lang)
     colors = ["#1f5fa0" if w == b.week else "#9db7d3" for w in b.weekly["week"]]
     fig = go.Figure(go.Bar(x=b.weekly["week"], y=b.weekly["meetings"], marker_color=colors,
-                           text=b.weekly["meetings"], textposition="outside"))
+                           text=[n or "" for n in b.weekly["meetings"]], textposition="outside"))
     if b.prev_avg:
         fig.add_hline(y=b.prev_avg, line_dash="dash", line_color="#c0392b",
-                      annotation_text=f"{lab['h_prev_avg']}: {b.prev_avg:.1f}")
+                      annotation_text=f"{lab['h_prev_avg']}: {b.prev_avg:.1f}",
+                      annotation_position="top left")
     peak = max(1, int(b.weekly["meetings"].max()))
     fig.update_yaxes(range=[0, peak * 1.15], dtick=max(1, peak // 6))
     return _layout(fig, lab["frequency"])
