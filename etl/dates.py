@@ -87,9 +87,9 @@ def _compile_dates(data: dict) -> None:
     wd_en = "|".join(data["weekdays_en"])
     mon_en = "|".join(sorted(data["en_month"], key=len, reverse=True))
     data["en_date"] = re.compile(
-        rf"\b(?:(?P<wd>{wd_en}),?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<mon>{mon_en})\.?,?\s+"
-        rf"(?P<y>\d{{4}})\b(?P<time>[\s,]+\d{{1,2}}:\d{{2}})?"
-        rf"|\b(?P<mon2>{mon_en})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})\b",
+        rf"\b(?:(?P<wd>{wd_en}),?\s+)?(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<mon>{mon_en})\.?,?"
+        rf"|(?P<mon2>{mon_en})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?)\s+(?P<y>\d{{4}})\b"
+        rf"(?P<time>[\s,]+\d{{1,2}}:\d{{2}})?",
         re.IGNORECASE,
     )
 
@@ -164,9 +164,7 @@ def _english_dates(clean: str, voc: dict) -> list[_Found]:
 
 
 def _english_found(m: re.Match[str], voc: dict) -> _Found:
-    day, mon, year = (m.group("d"), m.group("mon"), m.group("y"))
-    if mon is None:
-        day, mon, year = m.group("d2"), m.group("mon2"), m.group("y2")
+    day, mon, year = m.group("d") or m.group("d2"), m.group("mon") or m.group("mon2"), m.group("y")
     kind = "dateline" if m.group("time") or (m.group("wd") and m.start() < 400) else "en"
     return _Found(m.start(), m.end(), int(day), voc["en_month"][mon.lower()], int(year), kind)
 
