@@ -24,7 +24,7 @@ _CAMBODIAN = re.compile(
     )
 )
 _HOME = re.compile(nt("កម្ពុជា|ខ្មែរ"))
-_PAST_ONLY = re.compile(nt("កាលពី|ធ្លាប់|កន្លងទៅ|កន្លងមក"))
+_PAST_ONLY = re.compile(nt("កាលពី|ធ្លាប់|កន្លងទៅ|កន្លងមក|បន្ទាប់ពី|ក្រោយពី"))
 
 
 @dataclass(frozen=True)
