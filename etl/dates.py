@@ -11,6 +11,7 @@ Vocabulary (months, weekdays, lunar months, cue words, Visak Bochea dates) is in
 import datetime as dt
 import json
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,31 +34,31 @@ class MeetingDate:
     end: int
 
 
-@dataclass(frozen=True)
-class _Found:
-    start: int  # offsets in the cleaned text
-    end: int
-    day: int
-    month: int
-    year: int | None
-    kind: str  # "km", "num", "en", "dateline"
+# A date in the cleaned text: offsets there, day, month, year|None, kind (km/num/en/dateline/...)
+_Found = namedtuple("_Found", "start end day month year kind")
+
+
+def _ta(surface: str) -> str:
+    return surface.replace("\u17d2\u178a", "\u17d2\u178f")  # coeng-DA -> coeng-TA
 
 
 def _alternation(surfaces: list[str]) -> str:
     """Regex for surfaces, longest first; coeng-TA and coeng-DA both accepted."""
-    ordered = sorted(set(surfaces), key=len, reverse=True)
-    return "|".join(re.escape(s).replace("\u17d2\u178f", "\u17d2[\u178f\u178a]") for s in ordered)
+    ordered = sorted({re.escape(_ta(s)) for s in surfaces}, key=len, reverse=True)
+    return "|".join(s.replace("\u17d2\u178f", "\u17d2[\u178f\u178a]") for s in ordered)
 
 
 @cache
 def _vocab() -> dict:
     """The data file plus the regexes built from it (loaded once)."""
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    data["km_month"] = {s: int(m) for m, names in data["gregorian_km"].items() for s in names}
+    data["km_month"] = {_ta(s): int(m) for m, names in data["gregorian_km"].items() for s in names}
     data["en_month"] = {
         s.lower(): int(m) for m, names in data["gregorian_en"].items() for s in names
     }
-    data["lunar_surface"] = {s: k for k, v in data["lunar_months"].items() for s in v["surfaces"]}
+    data["lunar_surface"] = {
+        _ta(s): k for k, v in data["lunar_months"].items() for s in v["surfaces"]
+    }
     _compile_dates(data)
     _compile_cues(data)
     return data
@@ -90,7 +91,7 @@ def _compile_dates(data: dict) -> None:
         rf"\b(?:(?P<wd>{wd_en}),?\s+)?(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<mon>{mon_en})\.?,?"
         rf"|(?P<mon2>{mon_en})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?)\s+(?P<y>\d{{4}})\b"
         rf"(?P<time>[\s,]+\d{{1,2}}:\d{{2}})?",
-        re.IGNORECASE,
+        re.IGNORECASE | re.ASCII,  # ASCII: "ſ" must not pass for "s"
     )
 
 
@@ -145,7 +146,7 @@ def _day_dates(clean: str, voc: dict) -> list[_Found]:
 
 def _khmer_found(m: re.Match[str], start: int, voc: dict) -> _Found:
     group = "mn" if m.group("mn") else "mn2" if m.group("mn2") else "mi"
-    surface = m.group(group).replace("\u17d2\u178a", "\u17d2\u178f")
+    surface = _ta(m.group(group))
     month = int(surface) if group == "mi" else voc["km_month"].get(surface, 0)
     year = int(m.group("y")) if m.group("y") and 1900 <= int(m.group("y")) <= 2100 else None
     return _Found(start, m.end() if year else m.end(group), int(m.group("d")), month, year, "km")
@@ -220,7 +221,7 @@ def _range_end(clean: str, f: _Found, cands: list[_Found]) -> _Found | None:
 def _adjacent_lunar_year(clean: str, f: _Found, voc: dict) -> int | None:
     """CE year from a lunar date written just before the Gregorian one, if its month agrees."""
     m = voc["lunar_date"].search(clean, max(0, f.start - 120), f.start)
-    lunar = voc["lunar_months"][voc["lunar_surface"][m.group("lm")]] if m else None
+    lunar = voc["lunar_months"][voc["lunar_surface"][_ta(m.group("lm"))]] if m else None
     if m is None or lunar is None or f.month not in lunar["gregorian"]:
         return None
     return _be_to_ce(int(m.group("be")), f.month, f.day, voc)
