@@ -233,7 +233,7 @@ def test_deck_renders_in_libreoffice_with_khmer_font(briefing, office, chromium_
                    check=True, timeout=60)
     png = next(tmp_path.glob("p-*1.png"))
     assert png.stat().st_size > 5000
-    keep = ROOT / ".pytest_cache" / "weekly_title.png"  # for a person to look at
+    keep = ROOT / "test-artifacts" / "weekly_deck_title.png"  # for a person to look at
     keep.parent.mkdir(exist_ok=True)
     shutil.copy(png, keep)
 
@@ -262,6 +262,8 @@ def test_weekly_page_shows_the_chosen_week(db, monkeypatch):
     at = AppTest.from_file(str(ROOT / "pages" / "weekly.py"), default_timeout=60).run()
     assert not at.exception
     assert at.selectbox(key="weekly_week").value == report.last_complete_week()
+    assert at.info[0].value == ("No meetings recorded in this week. The latest week with meetings is"
+                                " 2024-W31: pick it above.")
     at.selectbox(key="weekly_week").set_value("2024-W29").run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["20", "0.0", "2", "1", "2", "1", "0"]
