@@ -77,7 +77,7 @@ def detail_table(fields: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def show_detail(detail: explore.MeetingDetail | None) -> None:
+def show_detail(detail: explore.MeetingDetail | None, page: str = "explorer") -> None:
     """Fields, every source article with its evidence highlighted (escaped HTML), corrections."""
     if detail is None:
         st.warning(tx("detail.gone"))
@@ -88,7 +88,7 @@ def show_detail(detail: explore.MeetingDetail | None) -> None:
     st.caption(f"meeting_id {fields['meeting_id']}"
                + (" · " + tx("detail.corrected", fields=", ".join(corrected)) if corrected else ""))
     st.dataframe(detail_table(fields), hide_index=True, width="stretch", height="content",
-                 key="explorer_detail_fields")
+                 key=f"{page}_detail_fields")
     for row in detail.conflicts.itertuples(index=False):
         st.warning(tx("detail.conflict", field=row.field, values=" / ".join(row.values_seen)))
     st.markdown(f"**{tx('detail.sources', n=len(detail.sources))}**")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from analytics import quality, ui
-from analytics.explore_view import coverage_table, tx
+from analytics import explore, quality, ui
+from analytics.explore_view import coverage_table, show_detail, tx
 from analytics.export import export_buttons
 
 with ui.warehouse() as con:
@@ -37,7 +37,12 @@ with ui.warehouse() as con:
         st.success(tx("quality.review_empty"))
     else:
         export_buttons(queue, "review_queue", filters, key="quality_review_export")
-        st.dataframe(queue, hide_index=True, width="stretch", key="quality_review")
+        event = st.dataframe(queue, hide_index=True, width="stretch", key="quality_review",
+                             on_select="rerun", selection_mode="single-row")
+        picked = [r for r in event.selection.rows if r < len(queue)]
+        if picked:
+            with st.container(border=True):
+                show_detail(explore.meeting_detail(con, str(queue.iloc[picked[0]]["meeting_id"])), "quality")
 
     st.subheader(tx("quality.rejected"))
     if rejected.empty:

@@ -120,6 +120,10 @@ def test_quality_page_with_data_and_filters(warehouse):
     assert frame_with(at, "reason")["reason"].tolist() == [
         "no Khmer text"]
     assert any("data/corrections.csv" in m.value for m in at.markdown)
+    at = app("quality.py", quality_review={"selection": {"rows": [1], "columns": [], "cells": []}})
+    no_errors(at)
+    assert "=HYPERLINK(\"http://x\") កិច្ចប្រជុំក្រុមការងារអន្តរក្រសួង" in [
+        s.value for s in at.subheader]
     at = app("quality.py", sidebar_provinces=["Phnom Penh"])
     no_errors(at)
     assert [s.value for s in at.success] == ["Nothing to review within these filters."]
