@@ -31,5 +31,6 @@ def navigation() -> dict[str, list]:
     return sections
 
 
-st.set_page_config(page_title=ui.t("app.title"), page_icon=":material/groups:", layout="wide")
+# A local favicon: icons given by name would be fetched from a font CDN (the app must work offline).
+st.set_page_config(page_title=ui.t("app.title"), page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
 st.navigation(navigation()).run()

@@ -168,3 +168,68 @@ p AS (SELECT meeting_id, partner FROM fpar SEMI JOIN tp USING (partner))
 SELECT a.partner, b.partner AS other, count(*) AS meetings
 FROM p a JOIN p b ON a.meeting_id = b.meeting_id AND a.partner <> b.partner
 GROUP BY ALL ORDER BY a.partner, other""", [top_n])
+
+
+# Semester reviews: the unit that held the review, per grouping choice (fixed SQL, never user text).
+REVIEW_UNITS = {"ministry": "lead_ministry", "province": "province",
+                "organizer": "coalesce(organizer, lead_ministry)"}
+SEMESTER_END = ("CASE WHEN right(semester, 1) = '1' THEN make_date(CAST(left(semester, 4) AS INT), 6, 30)"
+                " ELSE make_date(CAST(left(semester, 4) AS INT), 12, 31) END")
+
+
+def semester_progress(con: duckdb.DuckDBPyConnection, filters: Filters,
+                      by: str = "ministry") -> pd.DataFrame:
+    """(unit, semester, review_date, days_after, reviews): first review of each semester per unit."""
+    body = f"""
+SELECT {REVIEW_UNITS[by]} AS unit, semester, min(meeting_date) AS review_date, count(*) AS reviews,
+       datediff('day', {SEMESTER_END}, min(meeting_date)) AS days_after
+FROM fm WHERE semester IS NOT NULL AND {REVIEW_UNITS[by]} IS NOT NULL
+GROUP BY 1, 2 ORDER BY unit, semester"""  # noqa: S608 (whitelisted expressions only)
+    return _frame(con, filters, body)
+
+
+def last_complete_semester(day: date) -> str:
+    """The semester that ended most recently before `day` (its review is the one now due)."""
+    return f"{day.year - 1}-S2" if day.month <= 6 else f"{day.year}-S1"
+
+
+def semester_missing(con: duckdb.DuckDBPyConnection, filters: Filters, by: str,
+                     semester: str) -> pd.DataFrame:
+    """Units with no review meeting for `semester`, and their latest reviewed semester.
+
+    Dates and semesters in the filters are ignored: a review is held after its semester ends. Expected
+    units are the dimension tables (ministries, provinces) or, for organisers, all that ever held one."""
+    scope = replace(filters, date_from=None, date_to=None, semesters=())
+    expected = {"ministry": "SELECT ministry FROM dim_ministries",
+                "province": "SELECT province FROM dim_provinces",
+                "organizer": "SELECT unit FROM held"}[by]
+    chosen = {"ministry": scope.ministries, "province": scope.provinces}.get(by, ())
+    body = f"""
+, held AS (SELECT {REVIEW_UNITS[by]} AS unit, max(semester) AS last_semester,
+                  bool_or(semester = ?) AS done
+           FROM fm WHERE semester IS NOT NULL AND {REVIEW_UNITS[by]} IS NOT NULL GROUP BY 1),
+units AS (SELECT DISTINCT u AS unit FROM ({expected}) t(u) WHERE u IS NOT NULL
+          AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], u)))
+SELECT units.unit, held.last_semester FROM units LEFT JOIN held USING (unit)
+WHERE NOT coalesce(held.done, FALSE) ORDER BY units.unit"""  # noqa: S608 (whitelisted SQL only)
+    return _frame(con, scope, body, [semester, list(chosen), list(chosen)])
+
+
+def periodic_reviews(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """(meeting_type, period, meetings, units): annual, quarterly and monthly review meetings."""
+    return _frame(con, filters, """
+SELECT meeting_type, coalesce(period, strftime(meeting_date, '%Y')) AS period, count(*) AS meetings,
+       list(DISTINCT coalesce(lead_ministry, organizer) ORDER BY coalesce(lead_ministry, organizer))
+           FILTER (WHERE coalesce(lead_ministry, organizer) IS NOT NULL) AS units
+FROM fm WHERE meeting_type IN (?, ?, ?)
+GROUP BY ALL ORDER BY period DESC, meeting_type""", list(REVIEW_TYPES))
+
+
+def province_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Every province (with centre lat/lon) and its meetings; a row with province NULL counts the rest."""
+    return _frame(con, filters, """
+, c AS (SELECT province, count(*) AS meetings FROM fm GROUP BY province)
+SELECT coalesce(d.province, c.province) AS province, d.province_code, d.name_km, d.lat, d.lon,
+       coalesce(c.meetings, 0) AS meetings
+FROM dim_provinces d FULL OUTER JOIN c ON c.province = d.province
+ORDER BY meetings DESC, province NULLS LAST""")

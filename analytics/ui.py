@@ -50,7 +50,8 @@ def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
         i18n.set_names(_names(st.session_state[VERSION_STATE], con))
         yield con
     except duckdb.Error as error:
-        st.error(t("empty.bad_warehouse", path=path, error=type(error).__name__))
+        detail = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
+        st.error(t("empty.bad_warehouse", path=path, error=detail))
     finally:
         con.close()
 
@@ -112,6 +113,11 @@ def sidebar_filters(con, page: str) -> Filters:
     st.session_state[FILTERS_STATE] = filters
     _write_url(filters, language)
     return filters
+
+
+def options(con) -> dict:
+    """The sidebar's choices and the warehouse's date range (cached per warehouse version)."""
+    return _options(st.session_state.get(VERSION_STATE), con)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -201,7 +207,8 @@ def _write_url(filters: Filters, language: str) -> None:
 def filter_on_select(event, field: str, filters: Filters, chart_key: str) -> None:
     """Chart click -> filter: the clicked items' keys (customdata[0]) become `field`; reruns the page."""
     points = (event or {}).get("selection", {}).get("points", []) if event else []
-    keys = tuple(dict.fromkeys(str(p["customdata"][0]) for p in points if p.get("customdata")))
+    keys = tuple(dict.fromkeys(str(p["customdata"][0]) for p in points
+                               if p.get("customdata") and p["customdata"][0] not in (None, queries.OTHER)))
     seen_key = f"ui_seen_{chart_key}"
     if not keys or st.session_state.get(seen_key) == keys:
         return
@@ -209,3 +216,44 @@ def filter_on_select(event, field: str, filters: Filters, chart_key: str) -> Non
     if getattr(filters, field) != keys:
         st.session_state[PENDING] = replace(filters, **{field: keys})
         st.rerun()
+
+
+def label(kind: str, key) -> str:
+    """Display text of one value: kind is ministry/province/partner/type/kind/other (plain text)."""
+    language = lang()
+    if key is None or (isinstance(key, float) and pd.isna(key)):
+        return i18n.t("value.none", language)
+    if key == queries.OTHER:
+        return i18n.t("value.other", language)
+    if kind == "type":
+        return i18n.meeting_type(key, language)
+    if kind == "kind":
+        return i18n.partner_kind(key, language)
+    if kind in ("ministry", "province", "partner"):
+        return i18n.name(kind, key, language)
+    return str(key)
+
+
+def labelled(frame: pd.DataFrame, column: str, kind: str, into: str = "label") -> pd.DataFrame:
+    """A copy of `frame` with `into` = display text of `column` (keys stay for click-to-filter)."""
+    out = frame.copy()
+    out[into] = [label(kind, v) for v in out[column]]
+    return out
+
+
+def table(frame: pd.DataFrame, spec: list[tuple[str, str, str | None]]) -> pd.DataFrame:
+    """Columns for display: (column, header string key, name kind or None); lists become '·'-joined."""
+    out = pd.DataFrame(index=frame.index)
+    for column, header, kind in spec:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.date  # meeting dates are days; no 00:00:00
+        if kind:
+            values = [" · ".join(label(kind, v) for v in cell) if _is_list(cell) else label(kind, cell)
+                      for cell in values]
+        out[t(header)] = values
+    return out.reset_index(drop=True)
+
+
+def _is_list(value) -> bool:
+    return hasattr(value, "__len__") and not isinstance(value, str)

@@ -1,0 +1,104 @@
+"""Small DataFrames from analytics.queries -> plotly figures styled for projection (large text, Khmer font)."""
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+# The Khmer face is declared with a Khmer-only unicode range (.streamlit/config.toml), so Latin text
+# falls through to Streamlit's Source Sans.
+FONT_FAMILY = '"Noto Sans Khmer", "Source Sans", "Source Sans Pro", sans-serif'
+FONT_SIZE = 17
+# Plotly loads map outlines from here, not from its CDN (static/topojson, served by Streamlit).
+PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
+KIND_COLORS = {"un_agency": "#1f77b4", "donor": "#d62728", "ngo": "#2ca02c", "generic": "#9467bd",
+               "country": "#ff7f0e", "bloc": "#8c564b", "other": "#7f7f7f"}
+SEQUENTIAL = "Blues"
+
+
+def style(fig: go.Figure, height: int = 440, legend_title: str | None = None) -> go.Figure:
+    """Large fonts, the Khmer-capable font family, tight margins and a horizontal legend on top."""
+    fig.update_layout(
+        font={"family": FONT_FAMILY, "size": FONT_SIZE},
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": FONT_SIZE}},
+        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": legend_title,
+                "font": {"size": FONT_SIZE}},
+    )
+    # Streamlit's chart theme sets smaller axis fonts; charts are projected in weekly reviews.
+    for axes in (fig.update_xaxes, fig.update_yaxes):
+        axes(tickfont={"size": FONT_SIZE, "family": FONT_FAMILY},
+             title_font={"size": FONT_SIZE + 1, "family": FONT_FAMILY})
+    return fig
+
+
+def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str | None, labels: dict,
+                 key: str | None = None) -> go.Figure:
+    """Stacked bars over time (x = period); `key` column goes to customdata for click-to-filter."""
+    fig = px.bar(frame, x=x, y=y, color=color, labels=labels,
+                 custom_data=[key] if key else None)
+    fig.update_layout(barmode="stack", xaxis_title=None)
+    return style(fig)
+
+
+def ranking_bars(frame: pd.DataFrame, label: str, value: str, color: str | None, labels: dict,
+                 key: str, color_map: dict | None = None) -> go.Figure:
+    """Horizontal bars, largest on top; customdata carries the English key of each bar."""
+    fig = px.bar(frame, x=value, y=label, color=color, orientation="h", labels=labels,
+                 custom_data=[key], color_discrete_map=color_map or {})
+    fig.update_layout(yaxis={"categoryorder": "total ascending", "title": None})
+    return style(fig, height=max(320, 34 * len(frame) + 120))
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, labels: dict) -> go.Figure:
+    """Count matrix with the numbers written in the cells (0 left blank)."""
+    grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", fill_value=0)
+    fig = px.imshow(grid, text_auto=True, color_continuous_scale=SEQUENTIAL, aspect="auto",
+                    labels=labels)
+    fig.update_traces(texttemplate="%{z:.0f}", hovertemplate=None)
+    fig.update_layout(coloraxis_showscale=False, xaxis_title=None, yaxis_title=None)
+    fig.update_xaxes(side="top", tickangle=-30)
+    return style(fig, height=max(320, 40 * len(grid) + 160))
+
+
+def calendar(frame: pd.DataFrame, weekday_names: list[str], hover: str) -> go.Figure:
+    """GitHub-style year calendar: weeks across, weekdays down, colour = meetings that day."""
+    z = frame.pivot_table(index="weekday", columns="week", values="meetings", aggfunc="sum")
+    text = frame.pivot_table(index="weekday", columns="week", values="day", aggfunc="first")
+    fig = go.Figure(go.Heatmap(
+        z=z.to_numpy(), x=list(z.columns), y=[weekday_names[i - 1] for i in z.index],
+        text=text.astype(str).to_numpy(), colorscale=[[0, "#f0f0f0"], [0.001, "#c6dbef"], [1, "#08306b"]],
+        xgap=3, ygap=3, hovertemplate="%{text}: %{z} " + hover + "<extra></extra>", showscale=False))
+    fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"showticklabels": False})
+    return style(fig, height=300)
+
+
+def province_map(frame: pd.DataFrame, hover_name: str, size_label: str) -> go.Figure:
+    """Bubbles on province centres over Cambodia (outlines from static/topojson, no tile server)."""
+    fig = px.scatter_geo(frame, lat="lat", lon="lon", size="size", hover_name=hover_name,
+                         hover_data={"meetings": True, "lat": False, "lon": False, "size": False},
+                         text="meetings", custom_data=["province"], size_max=48,
+                         labels={"meetings": size_label})
+    fig.update_traces(textposition="middle center", textfont={"size": 14, "color": "white"},
+                      marker={"color": "#c0392b", "opacity": 0.8, "line": {"color": "white", "width": 1}})
+    fig.update_geos(scope="asia", resolution=50, projection_type="mercator",
+                    lonaxis_range=[102.2, 107.8], lataxis_range=[10.2, 14.8],
+                    showcountries=True, countrycolor="#555", showland=True, landcolor="#f3efe6",
+                    showocean=True, oceancolor="#dbe9f6", showlakes=True, lakecolor="#dbe9f6",
+                    showrivers=True, rivercolor="#9cc3e6", showframe=False)
+    return style(fig, height=620)
+
+
+def progress_grid(frame: pd.DataFrame, x: str, y: str, hover: str) -> go.Figure:
+    """Units × semesters; each cell shows how many days after the semester's end the review was held."""
+    days = frame.pivot_table(index=y, columns=x, values="days_after", aggfunc="min")
+    dates = frame.pivot_table(index=y, columns=x, values="review_date", aggfunc="first")
+    dates = dates.reindex(index=days.index, columns=days.columns)
+    text = days.map(lambda v: "" if pd.isna(v) else f"{int(v):+d}")
+    fig = go.Figure(go.Heatmap(
+        z=days.to_numpy(), x=list(days.columns), y=list(days.index), text=text.to_numpy(),
+        customdata=dates.astype(str).to_numpy(), texttemplate="%{text}", colorscale="YlOrRd",
+        xgap=3, ygap=3, showscale=False,
+        hovertemplate="%{y} · %{x}<br>%{customdata}: %{z} " + hover + "<extra></extra>"))
+    fig.update_xaxes(side="top", type="category")
+    fig.update_yaxes(autorange="reversed", type="category")
+    return style(fig, height=max(300, 44 * len(days) + 140))

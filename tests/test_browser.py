@@ -1,0 +1,124 @@
+"""Real browser over a running `streamlit run dashboard.py`: every page, English and Khmer, no error
+element, the Khmer font served by the app is used, nothing fetched from outside; screenshots saved."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.db_fixtures import make_warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+PAGES = ["", "frequency", "partners", "semesters", "map", "weekly", "explorer", "quality",
+         "add_articles"]
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = make_warehouse(tmp_path_factory.mktemp("browser") / "meetings.duckdb")
+    port = free_port()
+    env = {**os.environ, "KM_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path, server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=chromium_path, args=ARGS)
+        # Streamlit quirk: the first session of a new server, if it opens a page URL directly, runs
+        # that page without dashboard.py (pages/ is read the old way). Open the home page first.
+        open_page(chromium, server, []).close()
+        yield chromium
+        chromium.close()
+
+
+def existing_pages() -> list[str]:
+    return [p for p in PAGES if (ROOT / "pages" / f"{p or 'overview'}.py").is_file()]
+
+
+def open_page(browser, url: str, outside: list[str]):
+    page = browser.new_page(viewport={"width": 1400, "height": 2600})
+    page.on("request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url
+            and not r.url.startswith(("data:", "blob:")) else None)
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=30_000)
+    page.wait_for_timeout(500)
+    page.wait_for_function("document.querySelector('[data-testid=\"stStatusWidget\"]') === null",
+                           timeout=30_000)
+    page.wait_for_function(  # plotly draws after the script run; wait until every chart has
+        "[...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))",
+        timeout=30_000)
+    page.wait_for_timeout(500)
+    return page
+
+
+# Every page in Khmer (the harder script to render), the home page in English too.
+@pytest.mark.parametrize(("name", "lang"), [("", "en")] + [(p, "km") for p in existing_pages()])
+def test_page_renders_without_errors(server, browser, name, lang):
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    page = open_page(browser, f"{server}/{name}?lang={lang}", outside)
+    page.screenshot(path=str(ARTIFACTS / f"page-{name or 'overview'}-{lang}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stMainBlockContainer"] h1').count() == 1
+    if lang == "km":
+        loaded = page.evaluate(
+            """() => document.fonts.check('16px "Noto Sans Khmer"', 'ក្រសួង') && [...document.fonts]"""
+            ".some(f => f.family.includes('Noto Sans Khmer') && f.status === 'loaded')")
+        assert loaded, "the app's Noto Sans Khmer font face did not load"
+    page.close()
+    assert outside == [], "the dashboard must not fetch anything from outside (offline use)"
+
+
+def test_map_outlines_come_from_the_app(server, browser):
+    outside: list[str] = []
+    page = open_page(browser, f"{server}/map", outside)
+    page.wait_for_selector(".geo .layer.countries path", state="attached", timeout=30_000)
+    # Outlines drawn from static/topojson (land, countries, rivers) and one bubble per province.
+    assert page.locator(".geo .layer.land path").count() >= 1
+    assert page.locator(".geo .layer.countries path").count() >= 1
+    assert page.locator(".geo .scattergeo path.point").count() == 2
+    page.close()
+    assert outside == []
