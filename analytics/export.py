@@ -57,18 +57,26 @@ def _exported_at(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _flat(value: object) -> object:
+    """List values (e.g. several partners) as one '; '-joined text cell."""
+    if isinstance(value, list | tuple) or type(value).__name__ == "ndarray":
+        return "; ".join(map(str, value))
+    return value
+
+
 def _csv_bytes(df: pd.DataFrame) -> bytes:
     safe = df.copy()
     for col in safe.columns:
         if safe[col].dtype == object:
-            safe[col] = safe[col].map(safe_cell)
+            safe[col] = safe[col].map(lambda v: safe_cell(_flat(v)))
     text = safe.to_csv(index=False, lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")
 
 
 def _xlsx_value(value: object) -> object:
-    """One value as openpyxl should store it (missing -> empty cell, text cleaned)."""
-    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
+    """One value as openpyxl should store it (missing -> empty cell, text cleaned, lists joined)."""
+    value = _flat(value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, str):
         return clean_text(value)
@@ -78,7 +86,7 @@ def _xlsx_value(value: object) -> object:
 
 
 def _column_width(header: str, values: pd.Series) -> float:
-    sample = [len(str(v)) for v in values.head(500) if v is not None and not pd.isna(v)]
+    sample = [len(str(v)) for v in map(_xlsx_value, values.head(500)) if v is not None]
     return min(MAX_COL_WIDTH, max([len(str(header)), *sample]) + 2)
 
 

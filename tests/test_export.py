@@ -125,6 +125,14 @@ def test_filtered_export_holds_exactly_the_filtered_rows(db):
     assert "កិច្ចប្រជុំ គ.ក.ស.ក ខេត្តកណ្តាល" in rows[1] and "ខេត្តកណ្តាល" in rows[1]
 
 
+def test_list_cells_are_joined_in_csv_and_xlsx():
+    df = pd.DataFrame({"partners": [["UNICEF", "=evil"], []]})
+    assert export.export_bytes(df, "csv", "x").decode("utf-8-sig") == (
+        "partners\r\nUNICEF; =evil\r\n\"\"\r\n")
+    rows = xlsx_rows(load_workbook(io.BytesIO(export.export_bytes(df, "xlsx", "x")))["Meetings"])
+    assert rows == [["partners"], ["UNICEF; =evil"], [None]]
+
+
 def test_empty_table_exports_a_header_only():
     df = pd.DataFrame({"Date": [], "Title": []})
     assert export.export_bytes(df, "csv", "x").decode("utf-8-sig") == "Date,Title\r\n"
