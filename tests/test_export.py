@@ -150,6 +150,17 @@ def test_safe_cell_never_leaves_a_formula_or_illegal_character(text):
     assert cell.lstrip("'") == export.clean_text(text).lstrip("'") or cell == "'" + export.clean_text(text)
 
 
+def test_export_filename_uses_short_ministry_names(db, monkeypatch):
+    from analytics import i18n
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        monkeypatch.setattr(i18n, "_NAMES", i18n.load_names(con))  # what the dashboard loads
+    filters = Filters(ministries=("Ministry of Health",), provinces=("Kandal",),
+                      date_from=date(2024, 7, 1), date_to=date(2024, 9, 30))
+    assert export.export_filename("meetings", filters, "xlsx") == (
+        "meetings_MoH_Kandal_2024-07-01_2024-09-30.xlsx")
+
+
 def test_export_filename_says_what_and_when():
     closed = Filters(provinces=("Kandal",), date_from=date(2024, 7, 1), date_to=date(2024, 9, 30))
     assert export.export_filename("meetings", closed, "xlsx") == f"meetings_{closed.slug()}.xlsx"
