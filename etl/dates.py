@@ -53,9 +53,7 @@ def _vocab() -> dict:
     """The data file plus the regexes built from it (loaded once)."""
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     data["km_month"] = {_ta(s): int(m) for m, names in data["gregorian_km"].items() for s in names}
-    data["en_month"] = {
-        s.lower(): int(m) for m, names in data["gregorian_en"].items() for s in names
-    }
+    data["en_month"] = {s.lower(): int(m) for m, ns in data["gregorian_en"].items() for s in ns}
     data["lunar_surface"] = {
         _ta(s): k for k, v in data["lunar_months"].items() for s in v["surfaces"]
     }
@@ -77,12 +75,12 @@ def _compile_dates(data: dict) -> None:
         rf"\s*(?:ខែ\s*(?P<mn>{months})|ខែ\s*(?P<mi>{_D}{{1,2}})(?!{_D})|(?P<mn2>{months}))"
         rf"(?:\s*(?:ឆ្នាំ\s*)?(?P<y>{_D}{{4}})(?!{_D}))?)"
     )
-    data["ti_before"] = re.compile(r"ទី\s*$")
-    data["day_prefix"] = re.compile(rf"(?:ថ្ងៃ\s*(?:{wd_km})?\s*)$")
+    data["ti_before"] = re.compile(r"ទី\s*\Z")
+    data["day_prefix"] = re.compile(rf"(?:ថ្ងៃ\s*(?:{wd_km})?\s*)\Z")
     data["be_year"] = re.compile(rf"(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*({_D}{{4}})")
     data["lunar_date"] = re.compile(
         rf"(?<!{_D}){_D}{{1,2}}\s*(?:កើត|រោច)\s*ខែ\s*(?P<lm>{_alternation(list(data['lunar_surface']))})"
-        rf"[^។\n]{{0,40}}?(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*(?P<be>{_D}{{4}})[^។\n]{{0,12}}$"
+        rf"[^។\n]{{0,40}}?(?:ព\s*\.\s*ស\s*\.?|ពុទ្ធសករាជ)\s*(?P<be>{_D}{{4}})[^។\n]{{0,12}}\Z"
     )
     data["this_year"] = re.compile(rf"ឆ្នាំ\s*({_D}{{4}})\s*នេះ")
     wd_en = "|".join(data["weekdays_en"])
@@ -98,13 +96,15 @@ def _compile_dates(data: dict) -> None:
 def _compile_cues(data: dict) -> None:
     tod = _alternation(data["time_of_day"])
     data["document_before"] = re.compile(
-        rf"(?:{_alternation(data['document_cues'])})\s*(?:នៅ|នា|កាលពី)?\s*(?:{tod})?\s*$"
+        rf"(?:{_alternation(data['document_cues'])})\s*(?:នៅ|នា|កាលពី)?\s*(?:{tod})?\s*\Z"
     )
     data["statement_before"] = re.compile(
-        rf"(?:{_alternation(data['statement_cues'])})[^។\n]{{0,45}}$"
+        rf"(?:{_alternation(data['statement_cues'])})[^។\n]{{0,45}}\Z"
     )
     data["meeting_word"] = re.compile(_alternation(data["meeting_words"]))
-    data["earlier_before"] = re.compile(rf"(?:{_alternation(data['earlier_cues'])})[^។\n]{{0,14}}$")
+    data["earlier_before"] = re.compile(
+        rf"(?:{_alternation(data['earlier_cues'])})[^។\n]{{0,14}}\Z"
+    )
     data["relative"] = re.compile(_alternation(list(data["relative_days"])))
 
 
@@ -186,8 +186,8 @@ def _role(clean: str, f: _Found, voc: dict) -> str | None:
 
 
 def _is_earlier(clean: str, f: _Found, voc: dict) -> bool:
-    before = voc["earlier_before"].search(clean, max(0, f.start - 40), f.start)
-    return bool(before)
+    """An earlier meeting referred to ("កិច្ចប្រជុំកាលពីថ្ងៃទី១៩")."""
+    return bool(voc["earlier_before"].search(clean, max(0, f.start - 40), f.start))
 
 
 def _parse_published(published: str | None) -> dt.date | None:
@@ -245,6 +245,7 @@ def _year_for(clean: str, f: _Found, ctx: dict) -> tuple[int | None, bool, int]:
     dated = [g for g in ctx["usable"] if g.year]
     if dated:
         return min(dated, key=lambda g: abs(g.start - f.start)).year, True, f.end
+    # a bare "ឆ្នាំ២០២០" is no year source: budgets and plans name other years (corpus 457857)
     return None, False, f.end
 
 
