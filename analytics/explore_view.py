@@ -13,6 +13,7 @@ import streamlit as st
 from analytics import explore, i18n, ui
 
 KHMER = re.compile("[\u1780-\u17ff]")
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 STRINGS_PATH = Path(__file__).resolve().parent / "explore_strings.json"
 # Fields of the detail view: (meetings_flat column, name kind for a Khmer rendering or None).
 DETAIL_FIELDS = (
@@ -41,6 +42,12 @@ def tx(key: str, **values) -> str:
         return ui.t(key, **values)
     text = texts.get(ui.lang()) or texts["en"]
     return text.format(**values) if values else text
+
+
+def md(text) -> str:
+    """Article or user text made inert for Streamlit markdown (titles, labels, alerts): no links,
+    emphasis, LaTeX ($), colour/icon shortcodes (:red[...]) or HTML; one line."""
+    return MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _plain(value) -> str:
@@ -83,14 +90,14 @@ def show_detail(detail: explore.MeetingDetail | None, page: str = "explorer") ->
         st.warning(tx("detail.gone"))
         return
     fields = detail.fields
-    st.subheader(fields.get("title") or tx("detail.heading", meeting_id=fields["meeting_id"]))
+    st.subheader(md(fields.get("title") or tx("detail.heading", meeting_id=fields["meeting_id"])))
     corrected = [] if fields.get("corrected_fields") is None else list(fields["corrected_fields"])
     st.caption(f"meeting_id {fields['meeting_id']}"
                + (" · " + tx("detail.corrected", fields=", ".join(corrected)) if corrected else ""))
     st.dataframe(detail_table(fields), hide_index=True, width="stretch", height="content",
                  key=f"{page}_detail_fields")
     for row in detail.conflicts.itertuples(index=False):
-        st.warning(tx("detail.conflict", field=row.field, values=" / ".join(row.values_seen)))
+        st.warning(tx("detail.conflict", field=md(row.field), values=md(" / ".join(row.values_seen))))
     st.markdown(f"**{tx('detail.sources', n=len(detail.sources))}**")
     st.caption(tx("detail.evidence_note"))
     for i, doc in enumerate(detail.sources.itertuples(index=False)):
@@ -104,9 +111,9 @@ def show_detail(detail: explore.MeetingDetail | None, page: str = "explorer") ->
 
 def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
     """One source document: where it came from, its text with highlighted evidence, the evidence rows."""
-    with st.expander(doc.title or doc.source, expanded=expanded):
+    with st.expander(md(doc.title or doc.source), expanded=expanded):
         meta = [doc.source, doc.url, doc.published, doc.status, f"doc_id {doc.doc_id}"]
-        st.caption(" · ".join(_plain(m) for m in meta if m is not None and not pd.isna(m)))
+        st.caption(" · ".join(md(_plain(m)) for m in meta if m is not None and not pd.isna(m)))
         st.html(explore.highlight_html(doc.text, explore.locate_spans(doc.text, evidence)))
         if not evidence.empty:
             st.dataframe(evidence.drop(columns="doc_id"), hide_index=True, width="stretch")
@@ -135,7 +142,7 @@ def show_summary(summary) -> None:
     for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
         column.metric(tx(key), f"{value:,}")
     for source, reason in summary.rejected:
-        st.error(tx("add.rejected", source=Path(source).name, reason=reason))
+        st.error(tx("add.rejected", source=md(Path(source).name), reason=md(reason)))
 
 
 def show_records(records: pd.DataFrame, evidence: pd.DataFrame) -> None:
@@ -146,10 +153,10 @@ def show_records(records: pd.DataFrame, evidence: pd.DataFrame) -> None:
         return
     for row in records.itertuples(index=False):
         if row.status != "meeting" or row.meeting_id is None or pd.isna(row.meeting_id):
-            st.warning(tx("add.not_meeting", source=Path(row.source).name))
+            st.warning(tx("add.not_meeting", source=md(Path(row.source).name)))
             continue
         with st.container(border=True):
-            st.markdown(f"**{row.title or Path(row.source).name}** · meeting_id `{row.meeting_id}`")
+            st.markdown(f"**{md(row.title or Path(row.source).name)}** · meeting_id `{row.meeting_id}`")
             corrected = [] if row.corrected_fields is None else list(row.corrected_fields)
             if corrected:
                 st.caption(tx("detail.corrected", fields=", ".join(corrected)))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import db, explore, ui, uploads
-from analytics.explore_view import show_records, show_summary, tx
+from analytics.explore_view import md, show_records, show_summary, tx
 from etl.publish import LockTimeout
 
 LAST = "add_articles_last"  # (folder, summary, doc_ids) of the last upload, kept across reruns
@@ -23,10 +23,10 @@ if st.button(tx("add.submit"), key="add_articles_submit", type="primary"):
         with st.spinner(tx("add.running")):
             summary = uploads.ingest_uploads(folder, db.db_path())
     except LockTimeout as error:
-        st.error(tx("add.locked", error=error))
+        st.error(tx("add.locked", error=md(error)))
         st.stop()
     except ValueError as error:  # e.g. a malformed data/corrections.csv: the CLI stops the same way
-        st.error(tx("add.failed", error=error))
+        st.error(tx("add.failed", error=md(error)))
         st.stop()
     docs, _ = uploads.read_uploads(folder)
     st.session_state[LAST] = (folder, summary, [d.doc_id for d in docs])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import explore, ui
-from analytics.explore_view import show_detail, tx
+from analytics.explore_view import md, show_detail, tx
 from analytics.export import export_buttons
 
 LIMIT = 1000  # rows drawn in the browser (newest first); the CLI export has no limit
@@ -16,7 +16,7 @@ with ui.warehouse() as con:
     table = ui.cached(explore.meetings_table, con, filters, search=search or None,
                       lang=ui.lang(), limit=LIMIT)
     if table.empty:
-        st.info(tx("explorer.no_match", query=search) if search else ui.t("empty.no_rows"))
+        st.info(tx("explorer.no_match", query=md(search)) if search else ui.t("empty.no_rows"))
         st.stop()
     if total > len(table):
         st.caption(tx("explorer.truncated", shown=len(table), n=total))
