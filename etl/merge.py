@@ -11,6 +11,7 @@ import duckdb
 # main field -> companion fields copied from the winning report
 VOTED_FIELDS: dict[str, tuple[str, ...]] = {
     "meeting_date": ("date_year_inferred", "date_text"),
+    "date_text": (),  # used only when no report has a full date ("22-12" without a year)
     "province": ("province_code",),
     "lead_ministry": (),
     "organizer": (),
@@ -49,6 +50,9 @@ def _meetings_sql() -> str:
     for i, (name, companions) in enumerate(VOTED_FIELDS.items()):
         joins.append(f"LEFT JOIN ({_winner_sql(name)}) w{i} ON w{i}.meeting_id = b.meeting_id"
                      f" LEFT JOIN doc_records r{i} ON r{i}.doc_id = w{i}.doc_id")
+        if name == "date_text":
+            columns[columns.index("r0.date_text")] = f"coalesce(r0.date_text, r{i}.date_text) AS date_text"
+            continue
         columns += [f"r{i}.{name}"] + [_companion(i, c) for c in companions]
     return f"""
     INSERT INTO meetings BY NAME

@@ -8,6 +8,7 @@ time (so memory stays bounded at a million articles); rows go to DuckDB in batch
 import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -115,11 +116,12 @@ class Build:
         if workers <= 1 or len(tasks) < INLINE_MAX:
             yield from map(process_file, tasks)
             return
+        # A worker that dies (OOM, kill) raises BrokenProcessPool here instead of hanging the run.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["etl.ingest_files"])
-        with context.Pool(workers) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for start in range(0, len(tasks), WINDOW):
-                yield from pool.imap(process_file, tasks[start:start + WINDOW], chunksize=8)
+                yield from pool.map(process_file, tasks[start:start + WINDOW], chunksize=16)
 
     def _take(self, result: FileResult, summary) -> None:
         """Count one file's outcome and queue its rows."""

@@ -1,0 +1,169 @@
+"""Ingest end to end: round trip, idempotence, edits, corrections, bad input, CLI exit codes, lock."""
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import ingest
+from etl.extract import extract_record
+from etl.ingest import ingest_paths
+from etl.ingest_files import RECORD_COLUMNS
+from etl.publish import locked
+from etl.read import read_file
+
+ROOT = Path(__file__).resolve().parent.parent
+NO_CORRECTIONS = ROOT / "tests" / "no-such-corrections.csv"
+SCALARS = ("title", "meeting_date", "date_year_inferred", "date_text", "province", "province_code",
+           "lead_ministry", "organizer", "chair", "chair_title", "semester", "period",
+           "meeting_type", "online", "participants", "confidence")
+
+
+def query(db: Path, sql: str, params=()):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def as_text(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@pytest.fixture
+def seeds(tmp_path, seeds_dir) -> Path:
+    """A private copy of the seed articles (tests edit files)."""
+    folder = tmp_path / "raw"
+    shutil.copytree(seeds_dir, folder)
+    return folder
+
+
+def test_round_trip_equals_the_extractors_records(seeds, tmp_path):
+    db = tmp_path / "w.duckdb"
+    summary = ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=1)
+    assert (summary.files_seen, summary.files_new, summary.rejected) == (5, 5, [])
+    for path in sorted(seeds.iterdir()):
+        doc = read_file(path)[0]
+        expected = extract_record(doc)
+        stored = query(db, f"SELECT {', '.join(RECORD_COLUMNS)} FROM doc_records WHERE doc_id = ?",  # noqa: S608
+                       [doc.doc_id])
+        assert [as_text(v) for v in stored[0]] == [expected[k] for k in RECORD_COLUMNS]
+        if not expected["is_meeting"]:
+            continue
+        cols = ", ".join(f"m.{c}" for c in SCALARS)
+        row = query(db, f"SELECT {cols}, m.ministries, m.partners, m.n_sources FROM meetings_flat m"  # noqa: S608
+                    " JOIN meeting_sources s USING (meeting_id) WHERE s.doc_id = ?", [doc.doc_id])[0]
+        want = [doc.title] + [expected[k] for k in SCALARS[1:]]
+        assert [as_text(v) for v in row[:-3]] == want
+        assert row[-3:] == (sorted(set(expected["ministries"]) | ({expected["lead_ministry"]} - {None})),
+                            expected["partners"], 1)
+        evidence = query(db, "SELECT field, snippet, start_pos, end_pos FROM evidence WHERE doc_id = ?"
+                         " ORDER BY field", [doc.doc_id])
+        assert evidence == [(k, v["text"], v["start"], v["end"])
+                            for k, v in sorted(expected["evidence"].items())]
+        for _, snippet, start, end in evidence:
+            assert doc.text[start:end] == snippet
+
+
+def edit(text: str) -> str:
+    """The article with one sentence added at the start of its second line (kept by the reader)."""
+    return text.replace("\n", "\nកិច្ចប្រជុំនេះមានអ្នកចូលរួម ៥០ នាក់។ ", 1)
+
+
+def snapshot(db: Path):
+    tables = ("documents", "doc_records", "evidence", "meetings", "meeting_ministries",
+              "meeting_partners", "meeting_sources", "corrections", "ingest_runs")
+    return {t: sorted(map(repr, query(db, f"SELECT * FROM {t}"))) for t in tables}  # noqa: S608
+
+
+def test_second_ingest_adds_nothing_and_edit_updates_its_meeting(seeds, tmp_path):
+    db = tmp_path / "w.duckdb"
+    first = ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=1)
+    before = snapshot(db)
+    again = ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=1)
+    assert (again.files_unchanged, again.files_new, again.files_changed) == (5, 0, 0)
+    assert (again.meetings_added, again.meetings_updated, again.published) == (0, 0, False)
+    assert snapshot(db) == before
+    # An edited article replaces its old document and updates the same meeting.
+    path = seeds / "002_b8d4808fd10a6c62.txt"
+    old_doc = read_file(path)[0]
+    old_id = query(db, "SELECT meeting_id FROM meeting_sources WHERE doc_id = ?", [old_doc.doc_id])
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    edited = ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=1)
+    assert (edited.files_changed, edited.files_unchanged, edited.meetings_added) == (1, 4, 0)
+    new_doc = read_file(path)[0]
+    assert query(db, "SELECT count(*) FROM documents WHERE doc_id = ?", [old_doc.doc_id]) == [(0,)]
+    assert query(db, "SELECT meeting_id FROM meeting_sources WHERE doc_id = ?", [new_doc.doc_id]) == old_id
+    assert query(db, "SELECT count(*) FROM documents") == [(first.files_new,)]
+    assert len(query(db, "SELECT * FROM ingest_runs")) == 2
+
+
+def test_correction_wins_and_survives_reingest(seeds, tmp_path):
+    db = tmp_path / "w.duckdb"
+    corrections = ROOT / "data" / "corrections.csv"
+    seed = read_file(seeds / "000_3b02897027739fc9.txt")[0]
+    assert query_first_target(corrections) == seed.doc_id, "seed 000's doc_id changed: update corrections.csv"
+    ingest_paths([seeds], db, corrections, progress=False, workers=1)
+    sql = ("SELECT m.meeting_date, m.date_precision, m.corrected_fields FROM meetings m"
+           " JOIN meeting_sources s USING (meeting_id) WHERE s.doc_id = ?")
+    expected = [(date(2023, 12, 22), "day", ["meeting_date"])]
+    assert query(db, sql, [seed.doc_id]) == expected
+    assert query(db, "SELECT applied, problem FROM corrections") == [(True, None)]
+    (seeds / "extra.txt").write_text(edit((seeds / "004_dde3f2ca690f9001.txt").read_text(
+        encoding="utf-8")), encoding="utf-8")
+    ingest_paths([seeds], db, corrections, progress=False, workers=1)
+    assert query(db, sql, [seed.doc_id]) == expected
+
+
+def query_first_target(corrections: Path) -> str:
+    return corrections.read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+
+
+def test_bad_inputs_are_recorded_and_good_ones_load(seeds, tmp_path):
+    bad = {"binary.txt": b"\x00\x01\x02PNG" * 100, "latin1.txt": "caf\xe9 ".encode("latin-1") * 50,
+           "empty.txt": b""}
+    for name, data in bad.items():
+        (seeds / name).write_bytes(data)
+    with open(seeds / "huge.txt", "wb") as handle:  # 50 MB, sparse: nothing is really written
+        handle.truncate(50_000_000)
+    db = tmp_path / "w.duckdb"
+    summary = ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=2)
+    assert (summary.files_seen, summary.files_new, summary.files_rejected) == (9, 5, 4)
+    rejected = dict(query(db, "SELECT source, reason FROM rejected_inputs"))
+    assert sorted(Path(s).name for s in rejected) == sorted([*bad, "huge.txt"])
+    assert "too large" in rejected[str(seeds / "huge.txt")]
+    assert query(db, "SELECT count(*) FROM documents") == [(5,)]
+    again = ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=1)
+    assert (again.files_unchanged, again.rejected, again.published) == (9, [], False)
+
+
+def run_cli(*args) -> int:
+    from etl.__main__ import main
+    return main(["ingest", "--quiet", "--workers", "1", *map(str, args)])
+
+
+def test_cli_exit_codes(seeds, tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    assert run_cli(seeds, "--db", db, "--corrections", NO_CORRECTIONS, "--dataset", "test") == 0
+    out = capsys.readouterr().out
+    assert "files seen 5: new 5" in out and "warehouse published" in out
+    assert query(db, "SELECT value FROM warehouse_meta WHERE key = 'dataset'") == [("test",)]
+    (seeds / "empty.txt").write_bytes(b"")
+    assert run_cli(seeds, "--db", db, "--corrections", NO_CORRECTIONS) == ingest.EXIT_REJECTED
+    assert "rejected" in capsys.readouterr().out
+    assert run_cli(tmp_path / "missing", "--db", db) == ingest.EXIT_USAGE
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,what\n", encoding="utf-8")
+    assert run_cli(seeds, "--db", db, "--corrections", bad) == ingest.EXIT_USAGE
+
+
+def test_second_ingest_waits_for_the_lock_then_fails_clearly(seeds, tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    with locked(db):
+        code = run_cli(seeds, "--db", db, "--lock-timeout", "0.5")
+    assert code == ingest.EXIT_LOCKED
+    assert "another ingest" in capsys.readouterr().err
+    assert not db.exists()
