@@ -7,11 +7,12 @@ error in an extractor leaves the fields it would have filled empty.
 
 import hashlib
 import re
+from functools import cache
 from typing import Any
 
 from etl.dates import extract_meeting_date
 from etl.extract_bodies import extract_bodies, extract_organizer
-from etl.extract_context import Context
+from etl.extract_context import TITLE_MAX, Context
 from etl.extract_meeting import Support, judge_meeting, meeting_sentences, meeting_type
 from etl.extract_people import Chair, extract_chair
 from etl.extract_period import (
@@ -21,11 +22,12 @@ from etl.extract_period import (
     extract_semester,
 )
 from etl.extract_place import extract_place, find_dateline
-from etl.gazetteer import provinces
+from etl.gazetteer import load_data, provinces
 from etl.read import Document
 from etl.record import Record, empty_record
 
 Span = tuple[int, int]
+NO_CUE_CONFIDENCE = 0.99  # an article without any meeting word is not a meeting report
 
 
 def _set(record: Record, ctx: Context, field: str, value: Any, span: Span | None) -> None:
@@ -159,6 +161,34 @@ def _fill(record: Record, ctx: Context) -> None:
         _set(record, ctx, "meeting_type", slug, span)
 
 
+@cache
+def _prefilter() -> tuple[str, ...]:
+    return tuple(load_data("meeting_cues")["prefilter"])
+
+
+def _may_be_meeting(text: str) -> bool:
+    """Cheap raw-text test: without any meeting word an article cannot score as a meeting."""
+    return any(word in text for word in _prefilter())
+
+
+def _no_meeting_record(record: Record, text: str, title: str | None) -> Record:
+    """Only the headline: it is found in a normalised prefix, as the full path would find it."""
+    reach = len(text) - len(text.lstrip()) + 2 * max(len(title or ""), TITLE_MAX) + 64
+    ctx = Context(text[:reach], title)
+    if ctx.title_span:
+        _set(
+            record,
+            ctx,
+            "title",
+            title or ctx.evidence(*ctx.title_span)["text"].strip(),
+            ctx.title_span,
+        )
+    else:
+        record["title"] = title
+    record["confidence"] = NO_CUE_CONFIDENCE
+    return record
+
+
 def build_record(
     text: str, source: str = "<text>", title: str | None = None, published: str | None = None
 ) -> dict:
@@ -167,6 +197,8 @@ def build_record(
         source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     )
     record["published"] = published
+    if not _may_be_meeting(text):
+        return _no_meeting_record(record, text, title)
     ctx = Context(text, title, published)
     if ctx.title_span:
         found = ctx.evidence(*ctx.title_span)["text"].strip()

@@ -87,3 +87,17 @@ def test_extraction_never_raises(text, title, published):
     record = build_record(text, "<hypothesis>", title=title, published=published)
     assert tuple(record) == RECORD_KEYS
     _check_evidence(text, record)
+
+
+def test_fast_path_only_skips_articles_that_cannot_be_meetings(corpus_dir, monkeypatch):
+    from etl import extract
+
+    docs = [d for p in sorted(corpus_dir.glob("*.txt"))[:300] for d in read_file(p)]
+    skipped = [d for d in docs if isinstance(d, Document) and not extract._may_be_meeting(d.text)]
+    assert len(skipped) > 150  # most news is not about meetings
+    fast = [extract_record(d) for d in skipped]
+    monkeypatch.setattr(extract, "_may_be_meeting", lambda text: True)
+    full = [extract_record(d) for d in skipped]
+    assert [r["is_meeting"] for r in full] == [False] * len(skipped)
+    assert [r["title"] for r in fast] == [r["title"] for r in full]
+    assert [r["evidence"].get("title") for r in fast] == [r["evidence"].get("title") for r in full]
