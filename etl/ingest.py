@@ -44,7 +44,7 @@ class IngestSummary:
         """The human summary printed at the end of `python -m etl ingest`."""
         out = [
             f"files seen {self.files_seen}: new {self.files_new}, changed {self.files_changed},"
-            f" unchanged {self.files_unchanged} (skipped by content hash), rejected {self.files_rejected}",
+            f" unchanged {self.files_unchanged} (skipped: same content hash or size+mtime), rejected {self.files_rejected}",
             f"meetings added {self.meetings_added}, updated {self.meetings_updated},"
             f" merged {self.meetings_merged} (duplicate reports folded in); total {self.meetings_total}",
             f"corrections applied {self.corrections_applied}",

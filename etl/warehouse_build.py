@@ -53,6 +53,7 @@ class Build:
         self.index: dict = {}
         self.meta: dict = {}
         self.run_id = 1
+        self.meetings_before = 0
         self.started = datetime.now()
 
     def run(self, paths: list[str], workers: int, progress: bool, summary):
@@ -69,6 +70,7 @@ class Build:
                 bar.update(1)
         self._flush()
         if not self._needs_publish(corrections):
+            summary.meetings_total = self.meetings_before
             return summary
         self._rebuild(summary, corrections, paths)
         self.close()
@@ -91,7 +93,9 @@ class Build:
             # Another schema or another extractor: every file is read and extracted again.
             if self.meta.get("schema_hash") == self.schema and self.meta.get("extractor_hash") == self.extractor:
                 self.index = load_file_index(con)
-            self.run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs").fetchone()[0]
+            self.run_id, self.meetings_before = con.execute(
+                "SELECT coalesce(max(run_id), 0) + 1, (SELECT count(*) FROM meetings) FROM ingest_runs"
+            ).fetchone()
         finally:
             con.close()
 
