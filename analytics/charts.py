@@ -13,6 +13,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
 KIND_COLORS = {"un_agency": "#1f77b4", "donor": "#d62728", "ngo": "#2ca02c", "generic": "#9467bd",
                "country": "#ff7f0e", "bloc": "#8c564b", "other": "#7f7f7f"}
 SEQUENTIAL = "Blues"
+NEUTRAL = {"none": "#c8c8c8", "other": "#8c8c8c"}  # "(none)" and "Other" groups stay grey
 
 
 def style(fig: go.Figure, height: int = 440, legend_title: str | None = None) -> go.Figure:
@@ -32,9 +33,9 @@ def style(fig: go.Figure, height: int = 440, legend_title: str | None = None) ->
 
 
 def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str | None, labels: dict,
-                 key: str | None = None) -> go.Figure:
+                 key: str | None = None, color_map: dict | None = None) -> go.Figure:
     """Stacked bars over time (x = period); `key` column goes to customdata for click-to-filter."""
-    fig = px.bar(frame, x=x, y=y, color=color, labels=labels,
+    fig = px.bar(frame, x=x, y=y, color=color, labels=labels, color_discrete_map=color_map or {},
                  custom_data=[key] if key else None)
     fig.update_layout(barmode="stack", xaxis_title=None)
     return style(fig)

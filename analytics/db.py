@@ -45,8 +45,9 @@ def connect(path: Path | str | None = None, retries: int = RETRIES) -> duckdb.Du
         else:
             try:
                 return duckdb.connect(str(path), read_only=True)
-            except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException):
-                # The file can be mid-replace or still locked by a writer: wait and try again.
+            except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException,
+                    duckdb.ConnectionException):
+                # Mid-replace, locked by a writer, or open for writing in this process: wait, retry.
                 if last:
                     raise
         time.sleep(delay)

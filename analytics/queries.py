@@ -99,7 +99,7 @@ def meetings_over_time(con: duckdb.DuckDBPyConnection, filters: Filters, freq: s
 top AS (SELECT grp FROM g WHERE grp IS NOT NULL GROUP BY grp ORDER BY count(*) DESC, grp LIMIT ?)
 SELECT period, CASE WHEN grp IS NULL OR grp IN (SELECT grp FROM top) THEN grp ELSE ? END AS grp,
        count(*) AS meetings
-FROM g GROUP BY ALL ORDER BY period, meetings DESC"""  # noqa: S608 (whitelisted names only)
+FROM g GROUP BY ALL ORDER BY 1, 3 DESC, 2 NULLS LAST"""  # noqa: S608 (whitelisted names only)
     return _frame(con, filters, body, [top_n, OTHER])
 
 
@@ -156,7 +156,7 @@ def partner_trend(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = 
 top AS (SELECT partner FROM g GROUP BY partner ORDER BY count(*) DESC, partner LIMIT ?)
 SELECT period, CASE WHEN partner IN (SELECT partner FROM top) THEN partner ELSE ? END AS partner,
        count(*) AS meetings
-FROM g GROUP BY ALL ORDER BY period, meetings DESC"""  # noqa: S608 (whitelisted names only)
+FROM g GROUP BY ALL ORDER BY 1, 3 DESC, 2 NULLS LAST"""  # noqa: S608 (whitelisted names only)
     return _frame(con, filters, body, [top_n, OTHER])
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import db, i18n, queries
+from analytics import charts, db, i18n, queries
 from analytics.filters import LIST_FIELDS, PARAMS, Filters
 
 LANG_KEY = "sidebar_lang"  # the language widget
@@ -168,7 +168,7 @@ def _filter_widgets(options: dict, language: str, page: str) -> Filters:
     for name in LIST_FIELDS:
         chosen[name] = tuple(st.multiselect(
             i18n.t(f"filter.{name}", language), options[name], key=WIDGET[name],
-            format_func=labels[name]))
+            format_func=labels[name], placeholder=i18n.t("filter.any", language)))
     st.button(i18n.t("sidebar.clear", language), key=f"sidebar_clear_{page}", on_click=_clear)
     return Filters(date_from=_as_date(date_from), date_to=_as_date(date_to), **chosen)
 
@@ -232,6 +232,11 @@ def label(kind: str, key) -> str:
     if kind in ("ministry", "province", "partner"):
         return i18n.name(kind, key, language)
     return str(key)
+
+
+def neutral_colors() -> dict[str, str]:
+    """Grey for the "(none)" and "Other" groups, so named groups keep the palette's colours."""
+    return {label("other", None): charts.NEUTRAL["none"], label("other", queries.OTHER): charts.NEUTRAL["other"]}
 
 
 def labelled(frame: pd.DataFrame, column: str, kind: str, into: str = "label") -> pd.DataFrame:

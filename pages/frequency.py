@@ -26,7 +26,8 @@ with ui.warehouse() as con:
         frame = ui.labelled(ui.cached(queries.meetings_over_time, con, filters, freq=freq, by=by,
                                       top_n=top_n), "grp", by)
         labels = {"period": period, "meetings": ui.t("col.meetings"), "label": ui.t(f"col.{by}")}
-        event = st.plotly_chart(charts.stacked_bars(frame, "period", "meetings", "label", labels, "grp"),
+        event = st.plotly_chart(charts.stacked_bars(frame, "period", "meetings", "label", labels, "grp",
+                                                    ui.neutral_colors()),
                                 config=charts.PLOTLY_CONFIG, key=f"frequency_by_{by}",
                                 on_select="rerun", selection_mode="points")
         ui.filter_on_select(event, field, filters, f"frequency_by_{by}")

@@ -34,7 +34,8 @@ with ui.warehouse() as con:
     trend = ui.labelled(ui.cached(queries.partner_trend, con, filters, freq="month", top_n=6),
                         "partner", "partner")
     labels = {"period": ui.t("col.month"), "meetings": ui.t("col.meetings"), "label": ui.t("col.partner")}
-    tabs[2].plotly_chart(charts.stacked_bars(trend, "period", "meetings", "label", labels),
+    tabs[2].plotly_chart(charts.stacked_bars(trend, "period", "meetings", "label", labels,
+                                             color_map=ui.neutral_colors()),
                          config=charts.PLOTLY_CONFIG, key="partners_trend")
 
     pairs = ui.cached(queries.partner_pairs, con, filters, top_n=12)

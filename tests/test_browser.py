@@ -83,10 +83,9 @@ def open_page(browser, url: str, outside: list[str]):
     page.on("request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url
             and not r.url.startswith(("data:", "blob:")) else None)
     page.goto(url, wait_until="networkidle")
-    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=30_000)
-    page.wait_for_timeout(500)
-    page.wait_for_function("document.querySelector('[data-testid=\"stStatusWidget\"]') === null",
-                           timeout=30_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=60_000)
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=30_000)
     page.wait_for_function(  # plotly draws after the script run; wait until every chart has
         "[...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))",
         timeout=30_000)
