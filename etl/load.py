@@ -158,16 +158,20 @@ def load_file_index(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int,
     return {path: (size, mtime, digest) for path, size, mtime, digest in rows}
 
 
+_DIM_COLUMNS = {
+    "dim_ministries": ("ministry", "name_km", "short_en"),
+    "dim_provinces": ("province_code", "province", "name_km", "lat", "lon"),
+    "dim_partners": ("partner", "partner_kind", "name_km"),
+}
+
+
 def save_dims(con: duckdb.DuckDBPyConnection, ministries, provinces, partners) -> None:
-    """Refill the dimension tables from the gazetteers."""
-    for table, rows, width in (
-        ("dim_ministries", ministries, 3), ("dim_provinces", provinces, 5), ("dim_partners", partners, 3)
-    ):
+    """Refill the dimension tables from the gazetteers (first row wins on a repeated key)."""
+    for table, rows in (("dim_ministries", ministries), ("dim_provinces", provinces),
+                        ("dim_partners", partners)):
         con.execute(f"DELETE FROM {table}")  # noqa: S608 (table names are constants above)
-        if rows:
-            marks = ", ".join("?" * width)
-            insert = f"INSERT OR IGNORE INTO {table} VALUES ({marks})"  # noqa: S608
-            con.executemany(insert, [list(r) for r in rows])
+        columns = _DIM_COLUMNS[table]
+        _insert(con, table, [dict(zip(columns, row, strict=True)) for row in rows], ignore=True)
 
 
 def save_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str | None]) -> None:

@@ -167,3 +167,13 @@ def test_second_ingest_waits_for_the_lock_then_fails_clearly(seeds, tmp_path, ca
     assert code == ingest.EXIT_LOCKED
     assert "another ingest" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_deleted_file_keeps_its_documents(seeds, tmp_path):
+    db = tmp_path / "w.duckdb"
+    ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=1)
+    before = snapshot(db)
+    (seeds / "003_2d924470ee09dbe4.txt").unlink()
+    summary = ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=1)
+    assert (summary.files_seen, summary.files_unchanged, summary.published) == (4, 4, False)
+    assert snapshot(db) == before  # the warehouse is an archive: nothing is dropped
