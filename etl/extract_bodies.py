@@ -24,12 +24,20 @@ _ORGANISE = re.compile(
 )
 _MEETING_OF = re.compile(nt(r"ប្រជុំ[^។\n]{0,100}(?:របស់|នៃ) ?$"))
 _ATTEND = re.compile(nt("ចូលរួម"))
+_MEETING_WORD = re.compile(nt("ប្រជុំ"))
 # the chair's office ends at a verb or where a second person is named (និងលោក ...)
 _PHRASE_END = re.compile(nt(r"[។\n]| បាន| នឹង|បានអញ្ជើញ|និង ?(?:លោក|ឯកឧត្តម|សម្តេច)"))
 _BILATERAL_BEFORE = re.compile(
     nt(r"កម្ពុជា ?(?:-|–|និង|ជាមួយ) ?(?:ប្រទេស|សាធារណរដ្ឋ|ព្រះរាជាណាចក្រ|សហព័ន្ធ)? ?$")
 )
 _BILATERAL_AFTER = re.compile(nt(r" ?(?:-|–|និង) ?(?:ព្រះរាជាណាចក្រ)?កម្ពុជា"))
+# the other side of talks: ភាគីចិន, or a body "of the Socialist Republic of Vietnam" in a sentence
+# about relations between two sides (រវាង ..., ទ្វេភាគី, ប្រទេសទាំងពីរ)
+_SIDE_BEFORE = re.compile(nt(r"ភាគី ?$"))
+_STATE_OF_BEFORE = re.compile(
+    nt(r"(?:នៃ|របស់) ?(?:ប្រទេស|(?:សាធារណៈ?រដ្ឋ|ព្រះរាជាណាចក្រ|សហព័ន្ធ)[\u1780-\u17dd]{0,20})? ?$")
+)
+_TWO_SIDES = re.compile(nt("រវាង|ទ្វេភាគី|ប្រទេសទាំងពីរ|ភាគីទាំងពីរ"))
 CHAIR_PHRASE = 220  # characters after the chair's name that describe their office
 
 
@@ -114,17 +122,43 @@ def _not_actor() -> re.Pattern[str]:
     )
 
 
+@cache
+def _context_only() -> frozenset[str]:
+    words = gazetteer.load_data("partners")["headline_or_meeting_only"]
+    return frozenset(nt(w).replace(" ", "").lower() for w in words)
+
+
+def _in_meeting_context(ctx: Context, pos: int) -> bool:
+    """Headline, lead, or a sentence that names a meeting."""
+    if pos < ctx.lead_end:
+        return True
+    return _MEETING_WORD.search(ctx.norm, *ctx.sentence_at(pos)) is not None
+
+
+def _is_partner(ctx: Context, hit: Hit) -> bool:
+    if _not_actor().search(ctx.norm, max(0, hit.start - 30), hit.start):
+        return False
+    surface = ctx.norm[hit.start : hit.end].replace(" ", "").lower()
+    return surface not in _context_only() or _in_meeting_context(ctx, hit.start)
+
+
+def _other_side(ctx: Context, hit: Hit) -> bool:
+    """A country named as the other party of a bilateral meeting."""
+    before = ctx.norm[max(0, hit.start - 40) : hit.start]
+    if _BILATERAL_BEFORE.search(before) or _BILATERAL_AFTER.match(ctx.norm, hit.end):
+        return True
+    if hit.start >= ctx.lead_end:
+        return False
+    if _SIDE_BEFORE.search(before):
+        return True
+    return bool(
+        _STATE_OF_BEFORE.search(before) and _TWO_SIDES.search(ctx.norm, *ctx.sentence_at(hit.start))
+    )
+
+
 def _partner_hits(ctx: Context) -> list[Hit]:
-    not_actor = _not_actor()
-    hits = [
-        h
-        for h in ctx.hits("partner_matcher")
-        if not not_actor.search(ctx.norm, max(0, h.start - 30), h.start)
-    ]
-    for hit in ctx.hits("country_matcher"):
-        before = ctx.norm[max(0, hit.start - 30) : hit.start]
-        if _BILATERAL_BEFORE.search(before) or _BILATERAL_AFTER.match(ctx.norm, hit.end):
-            hits.append(hit)
+    hits = [h for h in ctx.hits("partner_matcher") if _is_partner(ctx, h)]
+    hits += [h for h in ctx.hits("country_matcher") if _other_side(ctx, h)]
     return sorted(hits, key=lambda h: h.start)
 
 
