@@ -18,6 +18,7 @@ LANG_STATE = "ui_lang"  # survives pages that do not draw the widget
 FILTERS_STATE = "ui_filters"  # the Filters of the last run, so switching pages keeps them
 PENDING = "ui_filters_pending"  # set by a chart click, applied before the widgets are drawn
 VERSION_STATE = "ui_warehouse_version"
+PAGE_STATE = "ui_page"  # the page of the last run
 WIDGET = {name: f"sidebar_{name}" for name in PARAMS}
 
 
@@ -104,7 +105,10 @@ def stop_if_empty(frame: pd.DataFrame, key: str = "empty.no_rows") -> None:
 def sidebar_filters(con, page: str) -> Filters:
     """Draw the language switch and the shared filters; keep them in session and URL; return them."""
     options = _options(st.session_state.get(VERSION_STATE), con)
-    _seed_widgets(options)
+    # Widget state does not follow the user to another page: reseed it from the last Filters there.
+    fresh = st.session_state.get(PAGE_STATE) != page
+    st.session_state[PAGE_STATE] = page
+    _seed_widgets(options, fresh)
     with st.sidebar:
         language = _language_switch()
         st.header(i18n.t("sidebar.filters", language))
@@ -130,20 +134,20 @@ def _url_filters() -> Filters:
     return Filters.from_query_params({key: st.query_params.get_all(key) for key in PARAMS.values()})
 
 
-def _seed_widgets(options: dict) -> None:
+def _seed_widgets(options: dict, fresh: bool) -> None:
     """Put the wanted filter values into the widget keys before the widgets are drawn."""
     pending = st.session_state.pop(PENDING, None)
     wanted = pending or st.session_state.get(FILTERS_STATE) or _url_filters()
     for name in PARAMS:
         key = WIDGET[name]
-        if pending is None and key in st.session_state:
+        if pending is None and not fresh and key in st.session_state:
             continue
         value = getattr(wanted, name)
         if name in LIST_FIELDS:
             value = [v for v in value if v in options[name]]
         st.session_state[key] = value
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = lang()
+    if fresh or LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = st.session_state.get(LANG_STATE) or lang()
 
 
 def _language_switch() -> str:

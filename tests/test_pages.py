@@ -1,0 +1,172 @@
+"""AppTest over the entry point and every page: with the fixture warehouse, without one, empty, with filters
+from the URL, in Khmer; asserts on what is shown (metrics, table rows, captions, messages)."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.db_fixtures import SCHEMA, make_warehouse
+
+ROOT = Path(__file__).resolve().parent.parent
+MINE = ["pages/overview.py", "pages/frequency.py", "pages/partners.py", "pages/semesters.py",
+        "pages/map.py"]
+OTHERS = ["pages/explorer.py", "pages/quality.py", "pages/add_articles.py", "pages/weekly.py"]
+EVERY = ["dashboard.py", *MINE, *(p for p in OTHERS if (ROOT / p).is_file())]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    return make_warehouse(tmp_path_factory.mktemp("pages") / "meetings.duckdb")
+
+
+@pytest.fixture(scope="module")
+def empty_warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("empty") / "meetings.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    con.close()
+    return path
+
+
+def run(page: str, db: Path, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("KM_DB", str(db))
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.query_params.update(params)
+    return at.run()
+
+
+def shown(at: AppTest) -> dict:
+    return {
+        "exceptions": [e.value for e in at.exception],
+        "errors": [e.value for e in at.error],
+        "metrics": {m.label: m.value for m in at.metric},
+        "captions": [c.value for c in at.caption],
+        "info": [i.value for i in at.info],
+    }
+
+
+@pytest.mark.parametrize("page", EVERY)
+def test_every_page_runs_on_the_warehouse(page, warehouse, monkeypatch):
+    at = run(page, warehouse, monkeypatch)
+    got = shown(at)
+    assert got["exceptions"] == [] and got["errors"] == []
+    assert len(at.title) == 1
+
+
+@pytest.mark.parametrize("page", EVERY)
+def test_every_page_explains_a_missing_warehouse(page, tmp_path, monkeypatch):
+    at = run(page, tmp_path / "nothing.duckdb", monkeypatch)
+    got = shown(at)
+    assert got["exceptions"] == []
+    if page in MINE or page == "dashboard.py":
+        assert len(got["info"]) == 1 and "make run" in got["info"][0]
+        assert "python -m etl ingest data/raw" in got["info"][0]
+
+
+@pytest.mark.parametrize("page", MINE)
+def test_my_pages_say_when_there_are_no_meetings(page, empty_warehouse, monkeypatch):
+    got = shown(run(page, empty_warehouse, monkeypatch))
+    assert got["exceptions"] == [] and got["errors"] == []
+    if page == "pages/overview.py":
+        assert set(got["metrics"].values()) == {"0"}
+    if page == "pages/semesters.py":
+        assert got["info"][0] == "No review meetings match these filters."
+    elif page == "pages/partners.py":
+        assert got["info"] == ["None of these meetings names a partner."]
+    else:
+        assert "No meetings match these filters. Widen the date range or clear some filters." in (
+            got["info"])
+
+
+def test_overview_numbers_and_latest_table(warehouse, monkeypatch):
+    at = run("dashboard.py", warehouse, monkeypatch)
+    assert shown(at)["metrics"] == {"Meetings": "4", "Ministries active": "4", "Provinces": "2",
+                                    "Partners": "4", "Semester reviews held": "2"}
+    assert at.caption[0].value == "All meetings"
+    table = at.dataframe[0].value
+    assert table["Date"].astype(str).tolist() == ["2024-07-31", "2024-07-17", "2024-01-23", "2022-06-23"]
+    assert table.iloc[3]["Partners"] == "Save the Children · UNICEF · USAID"
+
+
+def test_filters_from_the_url_with_previous_period(warehouse, monkeypatch):
+    at = run("pages/overview.py", warehouse, monkeypatch, **{"from": "2024-07-01", "to": "2024-07-31"})
+    got = shown(at)
+    assert got["metrics"]["Meetings"] == "2"
+    assert [m.proto.delta for m in at.metric][0] == "2"
+    assert got["captions"][:2] == ["2024-07-01 – 2024-07-31", "Change vs 2024-05-31 – 2024-06-30"]
+    at = run("pages/overview.py", warehouse, monkeypatch, province="Kandal", kind="un_agency")
+    assert shown(at)["metrics"]["Meetings"] == "2"
+    assert at.caption[0].value == "Kandal · UN agency"
+    assert at.multiselect(key="sidebar_provinces").value == ["Kandal"]
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_khmer_interface(warehouse, monkeypatch):
+    at = run("pages/overview.py", warehouse, monkeypatch, lang="km", province="Kandal")
+    assert at.title[0].value == "ទិដ្ឋភាពទូទៅ"
+    assert at.caption[0].value == "ខេត្តកណ្តាល"
+    assert shown(at)["metrics"]["កិច្ចប្រជុំ"] == "2"
+    assert at.dataframe[0].value["រាជធានី/ខេត្ត"].tolist() == ["ខេត្តកណ្តាល", "ខេត្តកណ្តាល"]
+
+
+def test_filters_follow_to_another_page_and_clear(warehouse, monkeypatch):
+    at = run("dashboard.py", warehouse, monkeypatch, province="Kandal")
+    at.switch_page("pages/map.py").run()
+    assert at.title[0].value == "Provinces map"
+    assert shown(at)["metrics"] == {"Meetings by province": "2", "Meetings without a province": "0"}
+    assert at.caption[0].value == "Kandal"
+    at.button(key="sidebar_clear_map").click().run()
+    assert at.caption[0].value == "All meetings"
+    assert shown(at)["metrics"]["Meetings without a province"] == "1"
+
+
+def test_language_follows_to_another_page(warehouse, monkeypatch):
+    at = run("dashboard.py", warehouse, monkeypatch)
+    at.radio(key="sidebar_lang").set_value("km").run()
+    assert at.title[0].value == "ទិដ្ឋភាពទូទៅ"
+    at.switch_page("pages/frequency.py").run()
+    assert at.title[0].value == "ភាពញឹកញាប់នៃកិច្ចប្រជុំ"
+    assert at.radio(key="sidebar_lang").value == "km"
+
+
+def test_partners_page_tables(warehouse, monkeypatch):
+    at = run("pages/partners.py", warehouse, monkeypatch)
+    table = at.dataframe[0].value
+    assert table["Partner"].tolist() == ["UNICEF", "NGO", "Save the Children", "USAID"]
+    assert table["Kind"].tolist() == ["UN agency", "Unnamed NGO / development partners", "Named NGO",
+                                      "Donor"]
+    assert table["Meetings"].tolist() == [2, 1, 1, 1]
+    at = run("pages/partners.py", warehouse, monkeypatch, kind="donor")
+    assert at.dataframe[0].value["Partner"].tolist() == ["Save the Children", "UNICEF", "USAID"]
+
+
+def test_semester_page_lists_who_has_not_reported(warehouse, monkeypatch):
+    at = run("pages/semesters.py", warehouse, monkeypatch)
+    assert at.selectbox(key="semesters_check").value == "2024-S1"
+    missing, held = at.dataframe[0].value, at.dataframe[1].value
+    assert missing["Ministry"].tolist() == ["Ministry of Civil Service", "Ministry of Health",
+                                            "Ministry of Interior"]
+    assert held[["Ministry", "Semester", "Days after semester end"]].values.tolist() == [
+        ["Ministry of Rural Development", "2024-S1", 17]]
+    at.segmented_control(key="semesters_by").set_value("province").run()
+    assert at.success[0].value == "Every Province in view has held a review for 2024-S1."
+
+
+def test_map_page_counts(warehouse, monkeypatch):
+    at = run("pages/map.py", warehouse, monkeypatch)
+    assert shown(at)["metrics"] == {"Meetings by province": "3", "Meetings without a province": "1"}
+    table = at.dataframe[0].value
+    assert table.values.tolist() == [["Kandal", "ខេត្តកណ្តាល", "KH-8", 2],
+                                     ["Phnom Penh", "រាជធានីភ្នំពេញ", "KH-12", 1]]
+
+
+def test_demo_banner(tmp_path, monkeypatch):
+    path = make_warehouse(tmp_path / "demo.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO warehouse_meta VALUES ('dataset', 'demo')")
+    con.close()
+    at = run("pages/overview.py", path, monkeypatch)
+    assert [w.value for w in at.warning] == [
+        "Demo data: this warehouse is synthetic (made by `make demo`), not real meetings."]
