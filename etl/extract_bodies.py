@@ -12,6 +12,7 @@ from functools import cache
 from etl import gazetteer
 from etl.extract_context import Context
 from etl.extract_people import Chair
+from etl.extract_place import find_dateline
 from etl.gazetteer import Hit
 from etl.normalize import normalize_text as nt
 
@@ -110,8 +111,17 @@ def _lead(ctx: Context, hits: list[Hit], chair: Chair | None) -> Hit | None:
             return hit
     if ctx.title_span and not _ATTEND.search(ctx.title_norm):
         in_title = [h for h in hits if ctx.in_title(h.start)]
-        return in_title[0] if in_title else None
+        return in_title[0] if in_title and _heads_title(ctx, in_title[0]) else None
     return None
+
+
+def _heads_title(ctx: Context, hit: Hit) -> bool:
+    """A ministry leads by its headline only when no partner is named before it (UN and ministry
+    X ...) and the dateline is not abroad (a delegation sent to talks held by the other side)."""
+    if any(ctx.in_title(p.start) and p.start < hit.start for p in ctx.hits("partner_matcher")):
+        return False
+    dateline = find_dateline(ctx)
+    return dateline is None or dateline.name is not None
 
 
 @cache

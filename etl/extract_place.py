@@ -19,6 +19,7 @@ _DATELINE_SEP = re.compile(r"(?:\s?,\s?[^\n()៖:]{1,16})?\s?[)\]]?\s?(?:៖|:|�
 _VENUE = re.compile(normalize_text(r"នៅ(?! ?(?:រសៀល|ព្រឹក|ល្ងាច|យប់|ថ្ងៃ|ម៉ោង|ពេល|ឡើយ|តែ|មាន|ឆ្នាំ|ខែ))"))
 _VENUE_REACH = 70  # characters from នៅ to the place name
 _FOREIGN_LEAD = re.compile(normalize_text(r"(?:ទីក្រុង|ប្រទេស|សាធារណរដ្ឋ|ព្រះរាជាណាចក្រ) ?$"))
+_PLANNED = re.compile(normalize_text(r"នឹង ?(?:រៀបចំ|ធ្វើ|បើក|ប្រារព្ធ)|គ្រោងនឹង|នាពេលខាងមុខ"))
 DATELINE_REACH = 600  # datelines sit near the top, sometimes glued behind the headline
 
 
@@ -90,8 +91,15 @@ def _venue_in(ctx: Context, lo: int, hi: int) -> Place | None:
 
 
 def find_venue(ctx: Context, spans: list[tuple[int, int]]) -> Place | None:
-    """The first venue phrase in the given sentence spans (title and meeting sentences)."""
+    """The first venue phrase in the given sentence spans (title and meeting sentences).
+
+    After the first body sentence, a sentence about a planned meeting (នឹងរៀបចំកិច្ចប្រជុំ ... នៅខេត្ត X)
+    names where the next meeting will be, not this one.
+    """
+    body = [span for span in spans if span != ctx.title_span]
     for lo, hi in spans:
+        if body and (lo, hi) in body[1:] and _PLANNED.search(ctx.norm, lo, hi):
+            continue
         place = _venue_in(ctx, lo, hi)
         if place:
             return place
