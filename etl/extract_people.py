@@ -22,7 +22,11 @@ _BEFORE_CUES = nt(
     "ដឹកនាំ ?(?:និង ?)?(?:បើក ?|ការ ?)?(?:កិច្ច ?|សម័យ ?|អង្គ ?)?ប្រជុំ|ដឹកនាំអង្គប្រជុំ|"
     "(?:ជា|ជាគណៈ|ជាសហ)អធិបតី|ធ្វើជាប្រធានអង្គប្រជុំ|ជាប្រធានកិច្ចប្រជុំ"
 )
+# "X ... បានបើកកិច្ចប្រជុំ": the subject opened the meeting; only a person in the same sentence
+_OPENED_CUES = nt(r"បាន ?(?:អញ្ជើញ ?)?បើក ?(?:កិច្ច ?|សម័យ ?)ប្រជុំ")
 _CUE = re.compile(f"(?P<after>{_AFTER_CUES})|(?P<before>{_BEFORE_CUES})")
+_OPENED = re.compile(_OPENED_CUES)
+_STATE_HONORIFIC = re.compile(nt("ឯកឧត្តម|លោកជំទាវ|សម្តេច|ឧត្តមសេនីយ៍|ឯ\\.ឧ"))
 _MEETING = re.compile(nt("ប្រជុំ|សន្និបាត|វេទិកា|សិក្ខាសាលា"))
 _AFTER_FILL = re.compile(nt(r"(?:ភាព)? ?(?:ដ៏ខ្ពង់ខ្ពស់ ?)?(?:របស់ ?|ពី ?|ដោយ ?|នៃ ?)?"))
 _PRAISE = re.compile(nt("ដ៏ឈ្លាសវៃ|ដ៏ត្រឹមត្រូវ|ដ៏ប៉ិនប្រសប់|ដ៏ខ្ពង់ខ្ពស់របស់សម្តេច"))
@@ -159,4 +163,18 @@ def extract_chair(ctx: Context) -> Chair | None:
         if person:
             title, span = _title_for(ctx, person)
             return Chair(person, title, span, ctx.sentence_at(person.name_end)[1])
-    return None
+    return _opener(ctx)
+
+
+def _opener(ctx: Context) -> Chair | None:
+    """Without a presiding cue: the person who opened the meeting, named in the same lead sentence."""
+    cue = _OPENED.search(ctx.norm, ctx.body_start, ctx.lead_end)
+    if cue is None:
+        return None
+    person = _before(ctx, find_people(ctx), cue.start())
+    if person is None or person.start < ctx.sentence_at(cue.start())[0]:
+        return None
+    if not _STATE_HONORIFIC.search(ctx.norm, person.start, person.name_start):
+        return None  # plain លោក: a party or foreign leader as often as an official
+    title, span = _title_for(ctx, person)
+    return Chair(person, title, span, ctx.sentence_at(person.name_end)[1])
