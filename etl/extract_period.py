@@ -44,12 +44,20 @@ _HEADCOUNT = re.compile(nt(r"(?:ចំនួន|សរុប) ?(\d{1,5}) ?(?:រ
 _ATTEND = re.compile(nt("ចូលរួម|វត្តមាន|អញ្ជើញ"))
 _JOIN = re.compile(nt("ចូលរួម|ប្រជុំ|សន្និសីទ|ភ្ជាប់|meeting"), re.IGNORECASE)
 REVIEW_REACH = 120
+# in a meeting sentence, "the work of / over the first six months" is what the meeting reviews
+_WORK_OF = re.compile(nt(r"(?:ការងារ|រយៈពេល) ?$"))
+NEAR_REACH = 12
 
 
 def _reviewed(
-    ctx: Context, rx: re.Pattern[str], spans: list[Span], review: re.Pattern[str] = _REVIEW
+    ctx: Context,
+    rx: re.Pattern[str],
+    spans: list[Span],
+    review: re.Pattern[str] = _REVIEW,
+    near: re.Pattern[str] | None = None,
 ) -> re.Match[str] | None:
-    """First match of rx in the given spans that follows a review word closely.
+    """First match of rx in the given spans that follows a review word closely (or a `near` word
+    right before it).
 
     A period after ទិសដៅ (directions for what comes next) is planned, not reviewed.
     """
@@ -58,6 +66,8 @@ def _reviewed(
             if _AHEAD.search(ctx.norm, max(lo, m.start() - 24), m.start()):
                 continue
             if review.search(ctx.norm, max(lo, m.start() - REVIEW_REACH), m.start()):
+                return m
+            if near and near.search(ctx.norm, max(lo, m.start() - NEAR_REACH), m.start()):
                 return m
     return None
 
@@ -69,7 +79,7 @@ def _year_after(ctx: Context, end: int, fallback: int | None) -> int | None:
 
 def extract_semester(ctx: Context, spans: list[Span], year: int | None) -> tuple[str, Span] | None:
     """'YYYY-S1'/'YYYY-S2' when the meeting reviews a semester."""
-    m = _reviewed(ctx, _SEMESTER, spans)
+    m = _reviewed(ctx, _SEMESTER, spans, near=_WORK_OF)
     if not m:
         return None
     half = m.group(1) or ("1" if (m.group(3) or m.group(4)) == nt("ដើម") else "2")
