@@ -75,6 +75,14 @@ def _is_cambodian(ctx: Context, head: str) -> bool:
     return any(ctx.in_title(h.start) or h.start < ctx.lead_end for h in ministry_hits(ctx, None))
 
 
+@cache
+def _non_state_holder() -> re.Pattern[str]:
+    """The lead's meeting belongs to a party, association, company or union."""
+    words = gazetteer.trie_pattern(gazetteer.meeting_cues()["negative"]["non_state_holder"], False)
+    of_holder = nt(r"ប្រជុំ[^។\n]{0,90}(?:របស់|នៃ) ?")
+    return re.compile(f"{of_holder}(?:{words})|{nt('(?:ទីស្នាក់ការ|សាខា) ?')}(?:{words})")
+
+
 def _negatives(head: str, title: str, strong_title: bool) -> float:
     score = 0.0
     if _rx("roundup").search(title or head[:200]):
@@ -117,6 +125,8 @@ def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | Non
     ):
         score -= 1.0
     score += _negatives(head, title, bool(in_title))
+    if in_lead and _non_state_holder().search(lead, in_lead.start(), in_lead.start() + 400):
+        score -= 4.0
     score += 2.0 if support.chair else 0.0
     score += 1.0 if support.reviewed else 0.0
     score += 1.0 if support.dated else 0.0
