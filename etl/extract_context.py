@@ -6,7 +6,7 @@ span into the {text, start, end} evidence of the original text, which is what a 
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from etl import gazetteer
 from etl.gazetteer import Hit
@@ -101,3 +101,10 @@ class Context:
     def years(self) -> list[int]:
         """Four-digit years written in the text, in order."""
         return [int(y) for y in YEAR.findall(self.norm)]
+
+
+@cache
+def venue_guard() -> str:
+    """Look-behinds that skip a meeting word inside a venue name (មជ្ឈមណ្ឌលសន្និបាត: a convention centre)."""
+    words = gazetteer.meeting_cues()["venue_before"]
+    return "".join(f"(?<!{re.escape(w)})(?<!{re.escape(w)} )" for w in words)

@@ -13,7 +13,7 @@ from functools import cache
 
 from etl import gazetteer
 from etl.extract_bodies import ministry_hits
-from etl.extract_context import Context
+from etl.extract_context import Context, venue_guard
 from etl.extract_place import province_mentions
 from etl.normalize import normalize_text as nt
 
@@ -25,6 +25,8 @@ _CAMBODIAN = re.compile(
 )
 _HOME = re.compile(nt("កម្ពុជា|ខ្មែរ"))
 _PAST_ONLY = re.compile(nt("កាលពី|ធ្លាប់|កន្លងទៅ|កន្លងមក|បន្ទាប់ពី|ក្រោយពី"))
+# "after (finishing) attending a meeting": the meeting is only the occasion of what is reported
+_AFTER_ATTENDING = re.compile(nt(r"(?:បន្ទាប់ពី|ក្រោយពី) ?(?:បាន ?)?(?:ចប់ ?)?(?:ការ ?)?ចូលរួម"))
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,10 @@ class MeetingVerdict:
 def _rx(group: str) -> re.Pattern[str]:
     cues = gazetteer.meeting_cues()
     words = cues["negative"][group] if group in cues["negative"] else cues[group]
-    return re.compile(gazetteer.trie_pattern(words, flex_spaces=False))
+    pattern = gazetteer.trie_pattern(words, flex_spaces=False)
+    if group in ("strong_meeting", "meeting"):
+        pattern = venue_guard() + f"(?:{pattern})"
+    return re.compile(pattern)
 
 
 def meeting_sentences(ctx: Context, limit: int = 3) -> list[tuple[int, int]]:
@@ -124,6 +129,8 @@ def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | Non
         and _PAST_ONLY.search(lead, max(0, in_lead.start() - 30), in_lead.start())
     ):
         score -= 1.0
+        past = lead[max(0, in_lead.start() - 30) : in_lead.start()]
+        score -= 1.0 if _AFTER_ATTENDING.search(past) else 0.0
     score += _negatives(head, title, bool(in_title))
     if in_lead and _non_state_holder().search(lead, in_lead.start(), in_lead.start() + 400):
         score -= 4.0
