@@ -8,6 +8,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from etl.extract import extract_record
@@ -112,8 +113,12 @@ def _file_row(key: str, stat, digest: str | None, status: str, doc_ids: list[str
     }
 
 
+@cache
 def extractor_hash() -> str:
-    """Hash of the reading/extraction code and language data: when it changes, files are re-read."""
+    """Hash of the reading/extraction code and language data: when it changes, files are re-read.
+
+    Computed once per process, close to when that code was imported (it is what extracts).
+    """
     digest = hashlib.sha256()
     files = sorted(_ETL_DIR.glob("*.py")) + sorted((_ETL_DIR / "data").glob("*.json"))
     for path in files:
