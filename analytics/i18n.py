@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl import settings
+
 LANGS = ("en", "km")
 STRINGS_PATH = Path(__file__).resolve().parent / "data" / "strings.json"
 
@@ -80,10 +82,22 @@ def short_name(ministry: str) -> str:
     return _NAMES.short.get(ministry, ministry)
 
 
+@cache
+def type_labels() -> dict[str, dict[str, str]]:
+    """slug -> {"en", "km"} from the extractor's taxonomy (etl/data/meeting_types.json), the one source."""
+    try:
+        data = json.loads((settings.GAZETTEER_DIR / "meeting_types.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {item["slug"]: {"en": item["label_en"], "km": item["label_km"]} for item in data["types"]}
+
+
 def meeting_type(key: str | None, lang: str = "en") -> str:
     """Label of a meeting type key; unknown keys are shown readably ('site_visit' -> 'Site visit')."""
     if key is None:
         return t("value.none", lang)
+    if key in type_labels():
+        return type_labels()[key].get(lang) or type_labels()[key]["en"]
     if f"type.{key}" in strings():
         return t(f"type.{key}", lang)
     return key.replace("_", " ").capitalize()

@@ -14,20 +14,27 @@ FREQS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 GROUPS = {None: "NULL", "ministry": "lead_ministry", "province": "province", "organizer": "organizer",
           "type": "meeting_type"}
 REVIEW_TYPES = ("annual_review", "quarterly_review", "monthly_review")
-# After `fm`: participating ministries (listed plus lead) and partners of the filtered meetings.
-# DuckDB skips CTEs a query does not use.
-CTES = """, fmin AS (
+# After `fm`: participating ministries (listed plus lead; a pair can repeat, so count DISTINCT) and
+# partners of the filtered meetings. NOT MATERIALIZED: DuckDB would otherwise copy them whole.
+CTES = """, fmin AS NOT MATERIALIZED (
     SELECT mm.meeting_id, mm.ministry FROM meeting_ministries mm SEMI JOIN fm USING (meeting_id)
-    UNION SELECT meeting_id, lead_ministry FROM fm WHERE lead_ministry IS NOT NULL)
-, fpar AS (
+    UNION ALL SELECT meeting_id, lead_ministry FROM fm WHERE lead_ministry IS NOT NULL)
+, fpar AS NOT MATERIALIZED (
     SELECT mp.meeting_id, mp.partner, mp.partner_kind FROM meeting_partners mp SEMI JOIN fm USING (meeting_id))"""
+
+# Without filters every row counts: skip the semi joins (a third of the time at 1M meetings).
+CTES_ALL = """, fmin AS NOT MATERIALIZED (
+    SELECT meeting_id, ministry FROM meeting_ministries
+    UNION ALL SELECT meeting_id, lead_ministry FROM meetings WHERE lead_ministry IS NOT NULL)
+, fpar AS NOT MATERIALIZED (SELECT meeting_id, partner, partner_kind FROM meeting_partners)"""
 
 
 def _frame(con: duckdb.DuckDBPyConnection, filters: Filters, body: str, params=()) -> pd.DataFrame:
     """Run `body` (fixed SQL that reads CTE `fm`, the filtered meetings) with the filter's bound values."""
     predicate, where_params = filters.where("m")
     # Safe: the predicate is built from fixed fragments by Filters.where(); every value is bound.
-    sql = "WITH fm AS (SELECT m.* FROM meetings m WHERE " + predicate + ")" + CTES + body  # noqa: S608
+    ctes = CTES_ALL if filters.is_empty() else CTES
+    sql = "WITH fm AS NOT MATERIALIZED (SELECT m.* FROM meetings m WHERE " + predicate + ")" + ctes + body  # noqa: S608
     return con.execute(sql, [*where_params, *params]).df()
 
 
@@ -83,10 +90,13 @@ def headline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 def latest_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, n: int = 10) -> pd.DataFrame:
     """The n most recent meetings with their lead ministry, organiser, province, type and partners."""
     return _frame(con, filters, """
-SELECT fm.meeting_id, fm.meeting_date, fm.title, fm.lead_ministry, fm.organizer, fm.province,
-       fm.meeting_type, coalesce((SELECT list(mp.partner ORDER BY mp.partner) FROM meeting_partners mp
-                                  WHERE mp.meeting_id = fm.meeting_id), []) AS partners
-FROM fm ORDER BY fm.meeting_date DESC NULLS LAST, fm.meeting_id LIMIT ?""", [n])
+, latest AS (SELECT meeting_id, meeting_date, title, lead_ministry, organizer, province, meeting_type
+             FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_id LIMIT ?),
+lp AS (SELECT mp.meeting_id, list(mp.partner ORDER BY mp.partner) AS partners
+       FROM meeting_partners mp SEMI JOIN latest USING (meeting_id) GROUP BY 1)
+SELECT latest.*, coalesce(lp.partners, []) AS partners
+FROM latest LEFT JOIN lp USING (meeting_id)
+ORDER BY meeting_date DESC NULLS LAST, meeting_id""", [n])
 
 
 def meetings_over_time(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "month",
@@ -94,11 +104,11 @@ def meetings_over_time(con: duckdb.DuckDBPyConnection, filters: Filters, freq: s
     """(period, grp, meetings) per week/month; grp is the lead ministry/province, top_n kept, rest OTHER."""
     group = GROUPS[by]
     body = f"""
-, g AS (SELECT date_trunc('{FREQS[freq]}', meeting_date)::DATE AS period, {group} AS grp
-        FROM fm WHERE meeting_date IS NOT NULL),
-top AS (SELECT grp FROM g WHERE grp IS NOT NULL GROUP BY grp ORDER BY count(*) DESC, grp LIMIT ?)
+, g AS (SELECT date_trunc('{FREQS[freq]}', meeting_date)::DATE AS period, {group} AS grp, count(*) AS n
+        FROM fm WHERE meeting_date IS NOT NULL GROUP BY ALL),
+top AS (SELECT grp FROM g WHERE grp IS NOT NULL GROUP BY grp ORDER BY sum(n) DESC, grp LIMIT ?)
 SELECT period, CASE WHEN grp IS NULL OR grp IN (SELECT grp FROM top) THEN grp ELSE ? END AS grp,
-       count(*) AS meetings
+       sum(n)::BIGINT AS meetings
 FROM g GROUP BY ALL ORDER BY 1, 3 DESC, 2 NULLS LAST"""  # noqa: S608 (whitelisted names only)
     return _frame(con, filters, body, [top_n, OTHER])
 
@@ -122,28 +132,29 @@ FROM days LEFT JOIN c USING (day) ORDER BY days.day""", [year, year, year])
 
 
 def partner_ranking(con: duckdb.DuckDBPyConnection, filters: Filters, top_n: int = 25) -> pd.DataFrame:
-    """Partners by number of meetings, with kind, ministries and provinces met, first and last date."""
+    """Partners by number of meetings, with kind, lead ministries and provinces met, first and last date."""
     return _frame(con, filters, """
-SELECT p.partner, any_value(p.partner_kind) AS kind, count(DISTINCT p.meeting_id) AS meetings,
-       count(DISTINCT fmin.ministry) AS ministries, count(DISTINCT fm.province) AS provinces,
+SELECT p.partner, any_value(p.partner_kind) AS kind, count(*) AS meetings,
+       count(DISTINCT fm.lead_ministry) AS ministries, count(DISTINCT fm.province) AS provinces,
        min(fm.meeting_date) AS first_seen, max(fm.meeting_date) AS last_seen
-FROM fpar p JOIN fm USING (meeting_id) LEFT JOIN fmin USING (meeting_id)
+FROM fpar p JOIN fm USING (meeting_id)
 GROUP BY p.partner ORDER BY meetings DESC, p.partner LIMIT ?""", [top_n])
 
 
 def partner_matrix(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = "ministry",
                    top_n: int = 12) -> pd.DataFrame:
-    """(partner, unit, meetings) for the top partners × top ministries (participating) or provinces."""
+    """(partner, unit, meetings): the top partners (by meetings) × top ministries (participating) or
+    provinces (by meetings)."""
     units = {"ministry": "SELECT meeting_id, ministry AS unit FROM fmin",
              "province": "SELECT meeting_id, province AS unit FROM fm WHERE province IS NOT NULL"}[by]
     body = f"""
 , u AS ({units}),
-pairs AS (SELECT p.partner, u.unit, count(DISTINCT p.meeting_id) AS meetings
-          FROM fpar p JOIN u USING (meeting_id) GROUP BY ALL),
-tp AS (SELECT partner FROM pairs GROUP BY partner ORDER BY sum(meetings) DESC, partner LIMIT ?),
-tu AS (SELECT unit FROM pairs GROUP BY unit ORDER BY sum(meetings) DESC, unit LIMIT ?)
-SELECT partner, unit, meetings FROM pairs SEMI JOIN tp USING (partner) SEMI JOIN tu USING (unit)
-ORDER BY partner, unit"""  # noqa: S608 (units is one of two fixed strings)
+tp AS (SELECT partner FROM fpar GROUP BY partner ORDER BY count(*) DESC, partner LIMIT ?),
+tu AS (SELECT unit FROM u GROUP BY unit ORDER BY count(DISTINCT meeting_id) DESC, unit LIMIT ?),
+p AS (SELECT meeting_id, partner FROM fpar SEMI JOIN tp USING (partner)),
+v AS (SELECT meeting_id, unit FROM u SEMI JOIN tu USING (unit))
+SELECT p.partner, v.unit, count(DISTINCT p.meeting_id) AS meetings
+FROM p JOIN v USING (meeting_id) GROUP BY ALL ORDER BY partner, unit"""  # noqa: S608 (fixed strings)
     return _frame(con, filters, body, [top_n, top_n])
 
 
@@ -151,11 +162,11 @@ def partner_trend(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = 
                   top_n: int = 6) -> pd.DataFrame:
     """(period, partner, meetings) for the top partners; the rest are summed as OTHER."""
     body = f"""
-, g AS (SELECT date_trunc('{FREQS[freq]}', fm.meeting_date)::DATE AS period, p.partner
-        FROM fpar p JOIN fm USING (meeting_id) WHERE fm.meeting_date IS NOT NULL),
-top AS (SELECT partner FROM g GROUP BY partner ORDER BY count(*) DESC, partner LIMIT ?)
+, g AS (SELECT date_trunc('{FREQS[freq]}', fm.meeting_date)::DATE AS period, p.partner, count(*) AS n
+        FROM fpar p JOIN fm USING (meeting_id) WHERE fm.meeting_date IS NOT NULL GROUP BY ALL),
+top AS (SELECT partner FROM g GROUP BY partner ORDER BY sum(n) DESC, partner LIMIT ?)
 SELECT period, CASE WHEN partner IN (SELECT partner FROM top) THEN partner ELSE ? END AS partner,
-       count(*) AS meetings
+       sum(n)::BIGINT AS meetings
 FROM g GROUP BY ALL ORDER BY 1, 3 DESC, 2 NULLS LAST"""  # noqa: S608 (whitelisted names only)
     return _frame(con, filters, body, [top_n, OTHER])
 
@@ -233,3 +244,19 @@ SELECT coalesce(d.province, c.province) AS province, d.province_code, d.name_km,
        coalesce(c.meetings, 0) AS meetings
 FROM dim_provinces d FULL OUTER JOIN c ON c.province = d.province
 ORDER BY meetings DESC, province NULLS LAST""")
+
+
+# The queries each page runs with default controls (for `make bench` and the timings in the README).
+PAGE_QUERIES: dict[str, list[tuple]] = {
+    "overview": [(headline, {}), (latest_meetings, {"n": 15})],
+    "frequency": [(meetings_over_time, {"freq": "month"}),
+                  (meetings_over_time, {"freq": "month", "by": "ministry", "top_n": 8}),
+                  (meetings_over_time, {"freq": "month", "by": "province", "top_n": 8}),
+                  (meeting_years, {}), (meetings_per_day, {"year": 2024})],
+    "partners": [(partner_ranking, {"top_n": 25}), (partner_matrix, {"by": "ministry"}),
+                 (partner_matrix, {"by": "province"}), (partner_trend, {}), (partner_pairs, {})],
+    "semesters": [(semester_progress, {"by": "ministry"}),
+                  (semester_missing, {"by": "ministry", "semester": "2024-S1"}),
+                  (periodic_reviews, {})],
+    "map": [(province_counts, {})],
+}
