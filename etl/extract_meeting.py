@@ -13,7 +13,7 @@ from functools import cache
 
 from etl import gazetteer
 from etl.extract_bodies import ministry_hits
-from etl.extract_context import Context, venue_guard
+from etl.extract_context import Context, VenueGuarded
 from etl.extract_place import province_mentions
 from etl.normalize import normalize_text as nt
 
@@ -49,13 +49,11 @@ class MeetingVerdict:
 
 
 @cache
-def _rx(group: str) -> re.Pattern[str]:
+def _rx(group: str) -> "re.Pattern[str] | VenueGuarded":
     cues = gazetteer.meeting_cues()
     words = cues["negative"][group] if group in cues["negative"] else cues[group]
-    pattern = gazetteer.trie_pattern(words, flex_spaces=False)
-    if group in ("strong_meeting", "meeting"):
-        pattern = venue_guard() + f"(?:{pattern})"
-    return re.compile(pattern)
+    rx = re.compile(gazetteer.trie_pattern(words, flex_spaces=False))
+    return VenueGuarded(rx) if group in ("strong_meeting", "meeting") else rx
 
 
 def meeting_sentences(ctx: Context, limit: int = 3) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from etl import gazetteer
-from etl.extract_context import Context, venue_guard
+from etl.extract_context import Context, VenueGuarded
 from etl.normalize import normalize_text as nt
 
 _WORD = "[\u1780-\u17dd]+"
@@ -27,7 +27,7 @@ _OPENED_CUES = nt(r"បាន ?(?:អញ្ជើញ ?)?បើក ?(?:កិច�
 _CUE = re.compile(f"(?P<after>{_AFTER_CUES})|(?P<before>{_BEFORE_CUES})")
 _OPENED = re.compile(_OPENED_CUES)
 _STATE_HONORIFIC = re.compile(nt("ឯកឧត្តម|លោកជំទាវ|សម្តេច|ឧត្តមសេនីយ៍|ឯ\\.ឧ"))
-_MEETING = re.compile(venue_guard() + nt("(?:ប្រជុំ|សន្និបាត|វេទិកា|សិក្ខាសាលា)"))
+_MEETING = VenueGuarded(re.compile(nt("ប្រជុំ|សន្និបាត|វេទិកា|សិក្ខាសាលា")))
 _AFTER_FILL = re.compile(nt(r"(?:ភាព)? ?(?:ដ៏ខ្ពង់ខ្ពស់ ?)?(?:របស់ ?|ពី ?|ដោយ ?|នៃ ?)?"))
 _PRAISE = re.compile(nt("ដ៏ឈ្លាសវៃ|ដ៏ត្រឹមត្រូវ|ដ៏ប៉ិនប្រសប់|ដ៏ខ្ពង់ខ្ពស់របស់សម្តេច"))
 _DEPUTY = re.compile(nt(r"(?:តំណាង(?:ដ៏ខ្ពង់ខ្ពស់)?|ជាមួយ|ជំនួសមុខ) ?$"))
