@@ -74,7 +74,7 @@ def markdown(results: dict) -> list[str]:
         if "skipped" in r:
             rows.append(f"| {name} | – | skipped | | | | |")
             continue
-        note = f" (exit {r['first_exit']})" if r["first_exit"] not in (0, 3) else ""
+        note = f" (exit {r['first_exit']}: inputs rejected or failed)" if r["first_exit"] else ""
         rows.append(f"| {name} | {r['n']:,} | {r['first_s']:,.1f} s{note} | {r['docs_per_s'] or '–'} "
                     f"| {r['reingest_s']:,.1f} s | {(r['reingest_share'] or 0):.1%} | {r['first_peak_rss_mb']:,.0f} MB |")
     return rows

@@ -16,7 +16,8 @@ from pathlib import Path
 from etl.synth_page import page
 from etl.synth_spec import load_vocab, meeting_spec
 
-SHARD_SIZE = 10_000  # articles per subfolder (txt) or per file (jsonl)
+SHARD_SIZE = 10_000  # articles per subfolder (txt) or per random stream (jsonl)
+JSONL_ROWS = 2_000  # rows per jsonl file: about 5 MB, well under the reader's size limit
 MEETING_SHARE, DUPLICATE_SHARE = 0.62, 0.10  # the rest is other news; duplicates re-report a recent meeting
 RECENT = 40  # duplicates pick one of this many latest meetings of the shard
 
@@ -71,9 +72,10 @@ def write_shard(task: tuple[int, int, int, int, str, str]) -> tuple[str, int]:
     if fmt == "jsonl":
         rows = [json.dumps({"id": i, "title": t.split("\n", 1)[0], "text": t,
                             "url": f"https://synth.example/{i}"}, ensure_ascii=False) for i, t, _ in articles]
-        data = ("\n".join(rows) + "\n").encode("utf-8")
-        (Path(out) / f"part-{shard:04d}.jsonl").write_bytes(data)
-        size = len(data)
+        for part in range(0, len(rows), JSONL_ROWS):
+            data = ("\n".join(rows[part:part + JSONL_ROWS]) + "\n").encode("utf-8")
+            (Path(out) / f"part-{shard:04d}-{part // JSONL_ROWS}.jsonl").write_bytes(data)
+            size += len(data)
     else:
         folder = Path(out) / f"{shard:04d}"
         folder.mkdir(parents=True, exist_ok=True)

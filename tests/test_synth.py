@@ -126,7 +126,7 @@ def test_duplicates_report_one_meeting_from_different_sites(sample):
 def test_jsonl_format_holds_the_same_articles(tmp_path):
     synth.generate(50, 7, tmp_path / "txt", jobs=1)
     synth.generate(50, 7, tmp_path / "jsonl", fmt="jsonl", jobs=1)
-    rows = [json.loads(line) for line in (tmp_path / "jsonl" / "part-0000.jsonl").read_text("utf-8").splitlines()]
+    rows = [json.loads(line) for line in (tmp_path / "jsonl" / "part-0000-0.jsonl").read_text("utf-8").splitlines()]
     assert [r["id"] for r in rows] == [f"synth_{i:07d}" for i in range(50)]
     assert all(r["text"] == _text(tmp_path / "txt", r["id"]) for r in rows)
     assert (tmp_path / "txt-labels.jsonl").read_bytes() == (tmp_path / "jsonl-labels.jsonl").read_bytes()
