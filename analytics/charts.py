@@ -13,6 +13,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
 KIND_COLORS = {"un_agency": "#1f77b4", "donor": "#d62728", "ngo": "#2ca02c", "generic": "#9467bd",
                "country": "#ff7f0e", "bloc": "#8c564b", "other": "#7f7f7f"}
 SEQUENTIAL = "Blues"
+PALETTE = px.colors.qualitative.D3  # saturated, tells 10 groups apart on a projector
 NEUTRAL = {"none": "#c8c8c8", "other": "#8c8c8c"}  # "(none)" and "Other" groups stay grey
 
 
@@ -35,7 +36,12 @@ def style(fig: go.Figure, height: int = 440, legend_title: str | None = None) ->
 def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str | None, labels: dict,
                  key: str | None = None, color_map: dict | None = None) -> go.Figure:
     """Stacked bars over time (x = period); `key` column goes to customdata for click-to-filter."""
+    order = {}
+    if color:  # biggest groups first, the grey "(none)"/"Other" last, in legend and stack alike
+        totals = frame.groupby(color)[y].sum().sort_values(ascending=False).index.tolist()
+        order = {color: sorted(totals, key=lambda g: g in (color_map or {}))}
     fig = px.bar(frame, x=x, y=y, color=color, labels=labels, color_discrete_map=color_map or {},
+                 color_discrete_sequence=PALETTE, category_orders=order,
                  custom_data=[key] if key else None)
     fig.update_layout(barmode="stack", xaxis_title=None)
     return style(fig)
@@ -89,8 +95,9 @@ def province_map(frame: pd.DataFrame, hover_name: str, size_label: str) -> go.Fi
     return style(fig, height=620)
 
 
-def progress_grid(frame: pd.DataFrame, x: str, y: str, hover: str) -> go.Figure:
-    """Units × semesters; each cell shows how many days after the semester's end the review was held."""
+def progress_grid(frame: pd.DataFrame, x: str, y: str, hover: str, last_n: int = 8) -> go.Figure:
+    """Units × the last `last_n` semesters; each cell: days after the semester's end the review was held."""
+    frame = frame[frame[x].isin(sorted(frame[x].unique())[-last_n:])]
     days = frame.pivot_table(index=y, columns=x, values="days_after", aggfunc="min")
     dates = frame.pivot_table(index=y, columns=x, values="review_date", aggfunc="first")
     dates = dates.reindex(index=days.index, columns=days.columns)
@@ -98,6 +105,7 @@ def progress_grid(frame: pd.DataFrame, x: str, y: str, hover: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=days.to_numpy(), x=list(days.columns), y=list(days.index), text=text.to_numpy(),
         customdata=dates.astype(str).to_numpy(), texttemplate="%{text}", colorscale="YlOrRd",
+        textfont={"size": FONT_SIZE - 1},
         xgap=3, ygap=3, showscale=False,
         hovertemplate="%{y} · %{x}<br>%{customdata}: %{z} " + hover + "<extra></extra>"))
     fig.update_xaxes(side="top", type="category")

@@ -87,7 +87,7 @@ def page_start(con, page: str) -> Filters:
 def demo_banner(con) -> None:
     """Warn that the warehouse is the synthetic demo one."""
     if db.meta(con, "dataset") == "demo":
-        st.warning(t("demo.banner"), icon="🧪")
+        st.warning(t("demo.banner"), icon=":material/science:")
 
 
 def show_caption(filters: Filters) -> None:
