@@ -35,6 +35,8 @@ _AND = re.compile(nt(r"និង ?$"))
 BEFORE_REACH = 700  # a pronoun (លោក) may stand between the named chair and the cue
 AFTER_REACH = 40
 MEETING_REACH = 250
+OFFICE_REACH = 50  # rest of a long name plus the office (ប្រធានកិត្តិយស សមាគម ...)
+_OFFICE_END = re.compile(nt(r"[។\n]|បាន|នឹង|ក៏"))  # the office ends where a verb starts
 
 
 @dataclass(frozen=True)
@@ -160,10 +162,28 @@ def extract_chair(ctx: Context) -> Chair | None:
             person = _after(ctx, people, cue.end())
         else:
             person = _before(ctx, people, cue.start())
+        if person and _non_state_office(ctx, person):
+            return None  # presided by a party, association or company head: no public chair
         if person:
             title, span = _title_for(ctx, person)
             return Chair(person, title, span, ctx.sentence_at(person.name_end)[1])
     return _opener(ctx)
+
+
+@cache
+def _non_state_rx() -> re.Pattern[str]:
+    words = gazetteer.meeting_cues()["negative"]["non_state_holder"]
+    return re.compile(gazetteer.trie_pattern(words, flex_spaces=False))
+
+
+def _non_state_office(ctx: Context, person: Person) -> bool:
+    """The office right after a mention of the name is in a party, association, company or union."""
+    rx = _non_state_rx()
+    for m in re.finditer(re.escape(person.name), ctx.norm):
+        stop = _OFFICE_END.search(ctx.norm, m.end(), m.end() + OFFICE_REACH)
+        if rx.search(ctx.norm, m.end(), stop.start() if stop else m.end() + OFFICE_REACH):
+            return True
+    return False
 
 
 def _opener(ctx: Context) -> Chair | None:
