@@ -20,6 +20,7 @@ PENDING = "ui_filters_pending"  # set by a chart click, applied before the widge
 VERSION_STATE = "ui_warehouse_version"
 PAGE_STATE = "ui_page"  # the page of the last run
 WIDGET = {name: f"sidebar_{name}" for name in PARAMS}
+DATE_MIN, DATE_MAX = date(1979, 1, 1), date(2100, 12, 31)  # the date pickers' range
 
 
 def lang() -> str:
@@ -145,6 +146,8 @@ def _seed_widgets(options: dict, fresh: bool) -> None:
         value = getattr(wanted, name)
         if name in LIST_FIELDS:
             value = [v for v in value if v in options[name]]
+        elif value and not DATE_MIN <= value <= DATE_MAX:
+            value = None  # the date widget refuses values outside its range
         st.session_state[key] = value
     if fresh or LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = st.session_state.get(LANG_STATE) or lang()
@@ -161,12 +164,11 @@ def _language_switch() -> str:
 
 def _filter_widgets(options: dict, language: str, page: str) -> Filters:
     """The filter widgets (same keys on every page, so choices carry over); returns their Filters."""
-    lo, hi = options["date_min"], options["date_max"]
     col_from, col_to = st.columns(2)
     date_from = col_from.date_input(i18n.t("filter.date_from", language), value=None,
-                                    key=WIDGET["date_from"], min_value=lo, max_value=hi)
+                                    key=WIDGET["date_from"], min_value=DATE_MIN, max_value=DATE_MAX)
     date_to = col_to.date_input(i18n.t("filter.date_to", language), value=None,
-                                key=WIDGET["date_to"], min_value=lo, max_value=hi)
+                                key=WIDGET["date_to"], min_value=DATE_MIN, max_value=DATE_MAX)
     labels = _label_funcs(language)
     chosen = {}
     for name in LIST_FIELDS:

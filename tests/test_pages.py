@@ -103,6 +103,14 @@ def test_filters_from_the_url_with_previous_period(warehouse, monkeypatch):
     assert len(at.dataframe[0].value) == 2
 
 
+def test_odd_url_values_are_ignored(warehouse, monkeypatch):
+    at = run("pages/overview.py", warehouse, monkeypatch, province=["Atlantis", "Kandal"],
+             **{"from": "1900-01-01", "to": "not-a-date"}, semester="2024-S9", lang="xx")
+    got = shown(at)
+    assert got["exceptions"] == [] and got["metrics"]["Meetings"] == "2"
+    assert at.caption[0].value == "Kandal"
+
+
 def test_khmer_interface(warehouse, monkeypatch):
     at = run("pages/overview.py", warehouse, monkeypatch, lang="km", province="Kandal")
     assert at.title[0].value == "ទិដ្ឋភាពទូទៅ"
