@@ -36,7 +36,7 @@ BEFORE_REACH = 700  # a pronoun (លោក) may stand between the named chair an
 AFTER_REACH = 40
 MEETING_REACH = 250
 OFFICE_REACH = 50  # rest of a long name plus the office (ប្រធានកិត្តិយស សមាគម ...)
-_OFFICE_END = re.compile(nt(r"[។\n]|បាន|នឹង|ក៏"))  # the office ends where a verb starts
+_OFFICE_END = re.compile(nt(r"[។\n]|បាន|នឹង|ក៏|និង"))  # the office ends at a verb or a second one
 
 
 @dataclass(frozen=True)
