@@ -1,121 +1,30 @@
 """Gazetteer data files (etl/data/*.json) -> validated lookups and one precompiled matcher per gazetteer.
 
-Every surface is normalised with etl.normalize.normalize_text at load. Khmer surfaces are compiled into
-one trie-shaped regex per gazetteer (shared prefixes are factored, so a scan costs one pass over the
-text whatever the number of surfaces); spaces inside a Khmer surface are optional in the text, because
-writers split long names anywhere. English surfaces match case-insensitively on word boundaries.
+Every surface is normalised with etl.normalize.normalize_text at load and compiled into one Matcher per
+gazetteer (etl/gazetteer_match.py: one pass over the text whatever the number of surfaces; spaces inside
+a Khmer surface are optional in the text, because writers split long names anywhere; English surfaces
+match case-insensitively on word boundaries).
 """
 
 import json
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from etl import settings
+from etl.gazetteer_match import Hit, Matcher, compile_matcher, km_key, latin_runs, trie_pattern  # noqa: F401 - extractors import these here
+from etl.gazetteer_match import add_surface as _add
 from etl.normalize import normalize_text
 
 PARTNER_KINDS = ("un_agency", "donor", "ngo", "generic", "country", "bloc", "other")
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One gazetteer match in the normalised text: canonical key and span."""
-
-    key: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Matcher:
-    """Finds every surface of one gazetteer in normalised text, longest match first."""
-
-    km_regex: re.Pattern[str] | None
-    km_keys: dict[str, str]
-    en_regex: re.Pattern[str] | None
-    en_keys: dict[str, str]
-
-    def find(self, text: str) -> list[Hit]:
-        """All non-overlapping hits, Khmer and English, in text order."""
-        hits = list(self._iter(self.km_regex, self.km_keys, text, _km_key))
-        hits += self._iter(self.en_regex, self.en_keys, text, _en_key)
-        return sorted(hits, key=lambda h: h.start)
-
-    @staticmethod
-    def _iter(regex, keys, text, keyfn) -> Iterator[Hit]:
-        if regex is None:
-            return
-        spans = [(0, len(text))] if keyfn is _km_key else latin_runs(text)
-        for lo, hi in spans:
-            for m in regex.finditer(text, lo, hi):
-                key = keys.get(keyfn(m.group()))
-                if key is not None:
-                    yield Hit(key, m.start(), m.end())
-
-
-_LATIN_RUN = re.compile(r"[A-Za-z][^\u1780-\u17ff\n]*")
-
-
-@lru_cache(maxsize=8)  # six matchers scan the same text in a row
-def latin_runs(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of Latin-script runs: English surfaces are only looked for there (fast on Khmer text)."""
-    return tuple(m.span() for m in _LATIN_RUN.finditer(text))
-
-
-def _km_key(surface: str) -> str:
-    return surface.replace(" ", "")
-
-
-def _en_key(surface: str) -> str:
-    return " ".join(surface.lower().split())
-
-
-def _trie_alts(node: dict, lead: str, flex: bool) -> str:
-    parts = [
-        lead + re.escape(ch) + _trie_alts(child, " ?" if flex else "", flex)
-        for ch, child in sorted(node.items())
-        if ch
-    ]
-    if not parts:
-        return ""
-    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-    return f"(?:{body})?" if "" in node else body
-
-
-def trie_pattern(surfaces: Iterable[str], flex_spaces: bool = True) -> str:
-    """One regex alternation over `surfaces`, factored as a trie; longer surfaces win."""
-    root: dict = {}
-    for surface in surfaces:
-        node = root
-        for ch in _km_key(surface) if flex_spaces else surface:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie_alts(root, "", flex_spaces)
-
-
-def _add(table: dict[str, str], surface: str, key: str, where: str) -> None:
-    """Register one surface, refusing a surface that would map to two keys."""
-    if not surface:
-        raise ValueError(f"{where}: empty surface for {key!r}")
-    old = table.setdefault(surface, key)
-    if old != key:
-        raise ValueError(f"{where}: surface {surface!r} maps to both {old!r} and {key!r}")
 
 
 def build_matcher(km: dict[str, str], en: dict[str, str]) -> Matcher:
     """Compile Khmer (surface -> key) and English (surface -> key) tables into a Matcher."""
     km_keys: dict[str, str] = {}
     for surface, key in km.items():
-        _add(km_keys, _km_key(normalize_text(surface)), key, "khmer")
-    en_keys: dict[str, str] = {}
-    for surface, key in en.items():
-        _add(en_keys, _en_key(surface), key, "english")
-    km_rx = re.compile(trie_pattern(km_keys)) if km_keys else None
-    en_alts = trie_pattern(en_keys, flex_spaces=False).replace(r"\ ", r"\s+")
-    en_rx = re.compile(rf"(?<!\w)(?:{en_alts})(?!\w)", re.IGNORECASE) if en_keys else None
-    return Matcher(km_rx, km_keys, en_rx, en_keys)
+        _add(km_keys, km_key(normalize_text(surface)), key, "khmer")
+    return compile_matcher(km_keys, en)
 
 
 @cache

@@ -1,0 +1,149 @@
+"""Surface tables (surface -> canonical key) -> a Matcher that finds every surface in normalised text.
+
+Khmer surfaces are found by one Aho-Corasick automaton per gazetteer (pyahocorasick, C): a scan costs
+one pass over the text whatever the number of surfaces, several times faster than a regex alternation,
+which tries every Khmer letter as a possible start. Spaces inside a Khmer surface are optional in the
+text (writers split long names anywhere): the automaton runs over the text with its single spaces
+taken out, and the hits are mapped back. Hits are leftmost-longest and non-overlapping, exactly what
+the trie regex (trie_pattern, still used for short cue lists) would find. English surfaces match
+case-insensitively on word boundaries, and only inside Latin-script runs.
+"""
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import ahocorasick
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One gazetteer match in the normalised text: canonical key and span."""
+
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Finds every surface of one gazetteer in normalised text, longest match first."""
+
+    km_keys: dict[str, str]  # surface without spaces -> key
+    en_regex: re.Pattern[str] | None
+    en_keys: dict[str, str]
+    km_automaton: Any = None  # ahocorasick.Automaton: surface -> (length, key)
+
+    def find(self, text: str) -> list[Hit]:
+        """All non-overlapping hits, Khmer and English, in text order."""
+        hits = self._khmer(text)
+        hits += self._english(text)
+        return sorted(hits, key=lambda h: h.start)
+
+    def _khmer(self, text: str) -> list[Hit]:
+        """Leftmost-longest, non-overlapping Khmer hits, mapped from the spaceless text back."""
+        if self.km_automaton is None:
+            return []
+        squeezed, starts = squeeze_spaces(text)
+        found = sorted(
+            (end + 1 - size, -size, key) for end, (size, key) in self.km_automaton.iter(squeezed)
+        )
+        hits, done = [], 0
+        for start, neg_size, key in found:
+            if start >= done:
+                done = start - neg_size
+                hits.append(Hit(key, _unsqueeze(starts, start), _unsqueeze(starts, done - 1) + 1))
+        return hits
+
+    def _english(self, text: str) -> Iterator[Hit]:
+        if self.en_regex is None:
+            return
+        for lo, hi in latin_runs(text):
+            for m in self.en_regex.finditer(text, lo, hi):
+                key = self.en_keys.get(_en_key(m.group()))
+                if key is not None:
+                    yield Hit(key, m.start(), m.end())
+
+
+_SINGLE_SPACE = re.compile("(?<! ) (?! )")
+_LATIN_RUN = re.compile(r"[A-Za-z][^\u1780-\u17ff\n]*")
+
+
+@lru_cache(maxsize=8)  # six matchers scan the same text in a row
+def squeeze_spaces(text: str) -> tuple[str, list[int]]:
+    """Text without its single spaces (runs stay: a surface may skip one space, not two), plus
+    starts[k] = squeezed index where piece k begins (piece k begins k spaces later in `text`)."""
+    pieces = _SINGLE_SPACE.split(text) if "  " in text else text.split(" ")
+    return "".join(pieces), list(itertools.accumulate(map(len, pieces), initial=0))[:-1]
+
+
+def _unsqueeze(starts: list[int], i: int) -> int:
+    """Index in the original text of character i of the squeezed text."""
+    return i + bisect.bisect_right(starts, i) - 1
+
+
+@lru_cache(maxsize=8)  # six matchers scan the same text in a row
+def latin_runs(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of Latin-script runs: English surfaces are only looked for there (fast on Khmer text)."""
+    return tuple(m.span() for m in _LATIN_RUN.finditer(text))
+
+
+def km_key(surface: str) -> str:
+    """A Khmer surface as matched: spaces are optional in the text."""
+    return surface.replace(" ", "")
+
+
+def _en_key(surface: str) -> str:
+    return " ".join(surface.lower().split())
+
+
+def _trie_alts(node: dict, lead: str, flex: bool) -> str:
+    parts = [
+        lead + re.escape(ch) + _trie_alts(child, " ?" if flex else "", flex)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+def trie_pattern(surfaces: Iterable[str], flex_spaces: bool = True) -> str:
+    """One regex alternation over `surfaces`, factored as a trie; longer surfaces win."""
+    root: dict = {}
+    for surface in surfaces:
+        node = root
+        for ch in km_key(surface) if flex_spaces else surface:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_alts(root, "", flex_spaces)
+
+
+def add_surface(table: dict[str, str], surface: str, key: str, where: str) -> None:
+    """Register one surface, refusing a surface that would map to two keys."""
+    if not surface:
+        raise ValueError(f"{where}: empty surface for {key!r}")
+    old = table.setdefault(surface, key)
+    if old != key:
+        raise ValueError(f"{where}: surface {surface!r} maps to both {old!r} and {key!r}")
+
+
+def compile_matcher(km_keys: dict[str, str], en: dict[str, str]) -> Matcher:
+    """A Matcher from Khmer (spaceless normalised surface -> key) and English (surface -> key)."""
+    en_keys: dict[str, str] = {}
+    for surface, key in en.items():
+        add_surface(en_keys, _en_key(surface), key, "english")
+    automaton = None
+    if km_keys:
+        automaton = ahocorasick.Automaton()
+        for surface, key in km_keys.items():
+            automaton.add_word(surface, (len(surface), key))
+        automaton.make_automaton()
+    en_alts = trie_pattern(en_keys, flex_spaces=False).replace(r"\ ", r"\s+")
+    en_rx = re.compile(rf"(?<!\w)(?:{en_alts})(?!\w)", re.IGNORECASE) if en_keys else None
+    return Matcher(km_keys, en_rx, en_keys, automaton)
