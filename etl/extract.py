@@ -171,10 +171,37 @@ def _may_be_meeting(text: str) -> bool:
     return any(word in text for word in _prefilter())
 
 
+_CONTENT = re.compile("[^\\s\u200b\u200c\u200d\u2060\ufeff\u00ad\u17b4\u17b5]")  # kept by normalising
+
+
+def _headline_reach(text: str, title: str | None) -> int:
+    """End of a short prefix that holds the headline line (and, without a title, a character of the
+    next line). Normalising never crosses a line break, so the prefix normalises as in the whole text."""
+    first = _CONTENT.search(text)
+    if first is None:
+        return len(text)
+    line_end = text.find("\n", first.start() + len(title or ""))
+    if line_end < 0:
+        return len(text)
+    if title:
+        return line_end + 1
+    more = _CONTENT.search(text, line_end)
+    return more.end() if more else len(text)
+
+
+def _headline_context(text: str, title: str | None) -> Context:
+    """Context over a prefix of the text, enough to find the headline as the full path would."""
+    reach = _headline_reach(text, title)
+    ctx = Context(text[:reach], title)
+    if ctx.title_span is None and reach < len(text):  # no headline in the line: the old, wider look
+        reach = len(text) - len(text.lstrip()) + 2 * max(len(title or ""), TITLE_MAX) + 64
+        ctx = Context(text[:reach], title)
+    return ctx
+
+
 def _no_meeting_record(record: Record, text: str, title: str | None) -> Record:
     """Only the headline: it is found in a normalised prefix, as the full path would find it."""
-    reach = len(text) - len(text.lstrip()) + 2 * max(len(title or ""), TITLE_MAX) + 64
-    ctx = Context(text[:reach], title)
+    ctx = _headline_context(text, title)
     if ctx.title_span:
         _set(
             record,
