@@ -12,19 +12,47 @@ from functools import cache
 from typing import Any
 
 from etl import settings
-from etl.gazetteer_match import Hit, Matcher, compile_matcher, km_key, latin_runs, trie_pattern  # noqa: F401 - extractors import these here
+from etl.gazetteer_match import (  # noqa: F401 - extractors import these here
+    Hit,
+    Matcher,
+    compile_matcher,
+    compile_matchers,
+    km_key,
+    latin_runs,
+    trie_pattern,
+)
 from etl.gazetteer_match import add_surface as _add
 from etl.normalize import normalize_text
 
 PARTNER_KINDS = ("un_agency", "donor", "ngo", "generic", "country", "bloc", "other")
 
 
-def build_matcher(km: dict[str, str], en: dict[str, str]) -> Matcher:
-    """Compile Khmer (surface -> key) and English (surface -> key) tables into a Matcher."""
+def _km_table(km: dict[str, str]) -> dict[str, str]:
+    """Khmer surface -> key, as matched: normalised, spaces taken out (refusing clashes)."""
     km_keys: dict[str, str] = {}
     for surface, key in km.items():
         _add(km_keys, km_key(normalize_text(surface)), key, "khmer")
-    return compile_matcher(km_keys, en)
+    return km_keys
+
+
+def build_matcher(km: dict[str, str], en: dict[str, str]) -> Matcher:
+    """Compile Khmer (surface -> key) and English (surface -> key) tables into a Matcher."""
+    return compile_matcher(_km_table(km), en)
+
+
+@cache
+def _matchers() -> dict[str, Matcher]:
+    """The six gazetteer matchers, compiled together: one scan of a text serves all six."""
+    tables = {
+        "ministry": _ministry_tables(),
+        "province": _province_tables(),
+        "partner": _partner_tables(),
+        "country": _country_tables(),
+        "abroad": _abroad_tables(),
+        "organizer": _organizer_tables(),
+    }
+    found = compile_matchers([(_km_table(km), en) for km, en in tables.values()])
+    return dict(zip(tables, found, strict=True))
 
 
 @cache
@@ -53,9 +81,13 @@ def ministries() -> dict[str, dict]:
     return load_data("ministries")["ministries"]
 
 
-@cache
 def ministry_matcher() -> Matcher:
     """Ministries by full or short name, national general department, or office (រដ្ឋមន្ត្រីទេសចរណ៍)."""
+    return _matchers()["ministry"]
+
+
+def _ministry_tables() -> tuple[dict, dict]:
+    """(Khmer, English) surface tables of ministry_matcher."""
     km, en = surface_tables(ministries(), ("km", "departments"))
     prefixes = [normalize_text(p) for p in titles()["ministry_person_prefixes"]]
     head = normalize_text("ក្រសួង")
@@ -63,7 +95,7 @@ def ministry_matcher() -> Matcher:
         if surface.startswith(head):
             for prefix in prefixes:
                 _add(km, prefix + surface[len(head) :], key, "office")
-    return build_matcher(km, en)
+    return km, en
 
 
 def ministry_name_for_year(name: str, year: int | None) -> str:
@@ -84,10 +116,14 @@ def provinces() -> dict[str, dict]:
     return data
 
 
-@cache
 def province_matcher() -> Matcher:
     """Bare province names (Khmer and English); context (ខេត្ត, dateline) is judged by the caller."""
-    return build_matcher(*surface_tables(provinces()))
+    return _matchers()["province"]
+
+
+def _province_tables() -> tuple[dict, dict]:
+    """(Khmer, English) surface tables of province_matcher."""
+    return surface_tables(provinces())
 
 
 @cache
@@ -105,31 +141,47 @@ def partners() -> dict[str, dict]:
     return merged
 
 
-@cache
 def partner_matcher() -> Matcher:
     """Named and generic partners (not countries)."""
+    return _matchers()["partner"]
+
+
+def _partner_tables() -> tuple[dict, dict]:
+    """(Khmer, English) surface tables of partner_matcher."""
     entries = {k: v for k, v in partners().items() if v["kind"] != "country"}
-    return build_matcher(*surface_tables(entries))
+    return surface_tables(entries)
 
 
-@cache
 def country_matcher() -> Matcher:
     """Foreign countries by name."""
+    return _matchers()["country"]
+
+
+def _country_tables() -> tuple[dict, dict]:
+    """(Khmer, English) surface tables of country_matcher."""
     entries = {k: v for k, v in partners().items() if v["kind"] == "country"}
-    return build_matcher(*surface_tables(entries))
+    return surface_tables(entries)
 
 
-@cache
 def abroad_matcher() -> Matcher:
     """Foreign cities (a venue there means the meeting is abroad)."""
+    return _matchers()["abroad"]
+
+
+def _abroad_tables() -> tuple[dict, dict]:
+    """(Khmer, English) surface tables of abroad_matcher."""
     data = load_data("places_abroad")
-    return build_matcher({s: s for s in data["places"]}, {s: s for s in data["en"]})
+    return {s: s for s in data["places"]}, {s: s for s in data["en"]}
 
 
-@cache
 def organizer_matcher() -> Matcher:
     """Non-ministry bodies that hold meetings."""
-    return build_matcher(*surface_tables(load_data("organizers")["organizers"]))
+    return _matchers()["organizer"]
+
+
+def _organizer_tables() -> tuple[dict, dict]:
+    """(Khmer, English) surface tables of organizer_matcher."""
+    return surface_tables(load_data("organizers")["organizers"])
 
 
 def organizer_is_provincial(name: str) -> bool:

@@ -1,8 +1,8 @@
 """Surface tables (surface -> canonical key) -> a Matcher that finds every surface in normalised text.
 
-Khmer surfaces are found by one Aho-Corasick automaton per gazetteer (pyahocorasick, C): a scan costs
-one pass over the text whatever the number of surfaces, several times faster than a regex alternation,
-which tries every Khmer letter as a possible start. Spaces inside a Khmer surface are optional in the
+Khmer surfaces are found by an Aho-Corasick automaton (pyahocorasick, C), one for all gazetteers: a
+scan costs one pass over the text whatever the number of surfaces and gazetteers, many times faster
+than a regex alternation per gazetteer, which tries every Khmer letter as a possible start. Spaces inside a Khmer surface are optional in the
 text (writers split long names anywhere): the automaton runs over the text with its single spaces
 taken out, and the hits are mapped back. Hits are leftmost-longest and non-overlapping, exactly what
 the trie regex (trie_pattern, still used for short cue lists) would find. English surfaces match
@@ -36,7 +36,8 @@ class Matcher:
     km_keys: dict[str, str]  # surface without spaces -> key
     en_regex: re.Pattern[str] | None
     en_keys: dict[str, str]
-    km_automaton: Any = None  # ahocorasick.Automaton: surface -> (length, key)
+    km_automaton: Any = None  # ahocorasick.Automaton: surface -> ((group, length, key), ...)
+    group: int = 0  # matchers compiled together share one automaton (one scan per text)
 
     def find(self, text: str) -> list[Hit]:
         """All non-overlapping hits, Khmer and English, in text order."""
@@ -49,14 +50,11 @@ class Matcher:
         if self.km_automaton is None:
             return []
         squeezed, starts = squeeze_spaces(text)
-        found = sorted(
-            (end + 1 - size, -size, key) for end, (size, key) in self.km_automaton.iter(squeezed)
-        )
         hits, done = [], 0
-        for start, neg_size, key in found:
-            if start >= done:
-                done = start - neg_size
-                hits.append(Hit(key, _unsqueeze(starts, start), _unsqueeze(starts, done - 1) + 1))
+        for start, end, group, key in _occurrences(self.km_automaton, squeezed):
+            if group == self.group and start >= done:
+                done = end
+                hits.append(Hit(key, _unsqueeze(starts, start), _unsqueeze(starts, end - 1) + 1))
         return hits
 
     def _english(self, text: str) -> Iterator[Hit]:
@@ -79,6 +77,20 @@ def squeeze_spaces(text: str) -> tuple[str, list[int]]:
     starts[k] = squeezed index where piece k begins (piece k begins k spaces later in `text`)."""
     pieces = _SINGLE_SPACE.split(text) if "  " in text else text.split(" ")
     return "".join(pieces), list(itertools.accumulate(map(len, pieces), initial=0))[:-1]
+
+
+@lru_cache(maxsize=8)  # the matchers of one automaton scan the same text in a row
+def _occurrences(automaton: Any, squeezed: str) -> list[tuple[int, int, int, str]]:
+    """Every (start, end, group, key) occurrence of a surface, overlapping ones too, sorted by
+    start and then longest first: taking each one that starts after the last taken one ends
+    gives the leftmost-longest hits."""
+    found = [
+        (end + 1 - size, end + 1, group, key)
+        for end, entries in automaton.iter(squeezed)
+        for group, size, key in entries
+    ]
+    found.sort(key=lambda o: (o[0], -o[1]))
+    return found
 
 
 def _unsqueeze(starts: list[int], i: int) -> int:
@@ -133,17 +145,36 @@ def add_surface(table: dict[str, str], surface: str, key: str, where: str) -> No
         raise ValueError(f"{where}: surface {surface!r} maps to both {old!r} and {key!r}")
 
 
+def compile_matchers(tables: list[tuple[dict[str, str], dict[str, str]]]) -> list[Matcher]:
+    """Matchers from (Khmer spaceless normalised surface -> key, English surface -> key) tables;
+    their Khmer surfaces share one automaton, so one scan of a text serves them all."""
+    entries: dict[str, list[tuple[int, int, str]]] = {}
+    for group, (km_keys, _) in enumerate(tables):
+        for surface, key in km_keys.items():
+            entries.setdefault(surface, []).append((group, len(surface), key))
+    automaton = None
+    if entries:
+        automaton = ahocorasick.Automaton()
+        for surface, found in entries.items():
+            automaton.add_word(surface, tuple(found))
+        automaton.make_automaton()
+    return [
+        Matcher(km_keys, *_english_regex(en), automaton if km_keys else None, group)
+        for group, (km_keys, en) in enumerate(tables)
+    ]
+
+
 def compile_matcher(km_keys: dict[str, str], en: dict[str, str]) -> Matcher:
-    """A Matcher from Khmer (spaceless normalised surface -> key) and English (surface -> key)."""
+    """One Matcher (see compile_matchers)."""
+    return compile_matchers([(km_keys, en)])[0]
+
+
+def _english_regex(en: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Case-insensitive regex over the English surfaces, and normalised surface -> key."""
     en_keys: dict[str, str] = {}
     for surface, key in en.items():
         add_surface(en_keys, _en_key(surface), key, "english")
-    automaton = None
-    if km_keys:
-        automaton = ahocorasick.Automaton()
-        for surface, key in km_keys.items():
-            automaton.add_word(surface, (len(surface), key))
-        automaton.make_automaton()
+    if not en_keys:
+        return None, en_keys
     en_alts = trie_pattern(en_keys, flex_spaces=False).replace(r"\ ", r"\s+")
-    en_rx = re.compile(rf"(?<!\w)(?:{en_alts})(?!\w)", re.IGNORECASE) if en_keys else None
-    return Matcher(km_keys, en_rx, en_keys, automaton)
+    return re.compile(rf"(?<!\w)(?:{en_alts})(?!\w)", re.IGNORECASE), en_keys

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl import gazetteer
-from etl.gazetteer_match import compile_matcher, squeeze_spaces, trie_pattern
+from etl.gazetteer_match import compile_matcher, compile_matchers, squeeze_spaces, trie_pattern
 
 SURFACES = {"ក្រសួង": "M", "ក្រសួងការងារ": "L", "ការងារ": "W", "ងារ": "N", "ab": "A", "abc": "B"}
 
@@ -42,3 +42,11 @@ def test_gazetteer_matchers_agree_with_the_regex_on_their_own_surfaces():
         m = getattr(gazetteer, name)()
         text = " និង ".join(list(m.km_keys)[::3])
         assert [h for h in _hits(m, text) if h[0]] == _regex_hits(m.km_keys, text), name
+
+
+def test_matchers_compiled_together_find_what_each_finds_alone():
+    other = {"ការងារ": "X", "សួងការ": "Y", "abc": "Z"}
+    together = compile_matchers([(SURFACES, {}), (other, {})])
+    text = "ក្រសួងការងារ និង ab c សួងការ"
+    assert _hits(together[0], text) == _hits(compile_matcher(SURFACES, {}), text)
+    assert _hits(together[1], text) == _regex_hits(other, text)
