@@ -5,7 +5,6 @@ normalised text; spans are mapped back to the original text for evidence. Never 
 error in an extractor leaves the fields it would have filled empty.
 """
 
-import hashlib
 import re
 from functools import cache
 from typing import Any
@@ -24,6 +23,7 @@ from etl.extract_period import (
 from etl.extract_place import extract_place, find_dateline
 from etl.gazetteer import load_data, provinces
 from etl.read import Document
+from etl.read import doc_id as text_doc_id
 from etl.record import Record, empty_record
 
 Span = tuple[int, int]
@@ -171,7 +171,9 @@ def _may_be_meeting(text: str) -> bool:
     return any(word in text for word in _prefilter())
 
 
-_CONTENT = re.compile("[^\\s\u200b\u200c\u200d\u2060\ufeff\u00ad\u17b4\u17b5]")  # kept by normalising
+_CONTENT = re.compile(
+    "[^\\s\u200b\u200c\u200d\u2060\ufeff\u00ad\u17b4\u17b5]"
+)  # kept by normalising
 
 
 def _headline_reach(text: str, title: str | None) -> int:
@@ -217,12 +219,16 @@ def _no_meeting_record(record: Record, text: str, title: str | None) -> Record:
 
 
 def build_record(
-    text: str, source: str = "<text>", title: str | None = None, published: str | None = None
+    text: str,
+    source: str = "<text>",
+    title: str | None = None,
+    published: str | None = None,
+    *,
+    doc_id: str | None = None,
 ) -> dict:
-    """The meeting record of one article text; raises on a bug (tests use it to see bugs)."""
-    record = empty_record(
-        source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    )
+    """The meeting record of one article text; raises on a bug (tests use it to see bugs).
+    doc_id: the text's content hash when the caller has it already (a Document does)."""
+    record = empty_record(source, doc_id or text_doc_id(text))
     record["published"] = published
     if not _may_be_meeting(text):
         return _no_meeting_record(record, text, title)
@@ -237,21 +243,24 @@ def build_record(
 
 
 def extract_text(
-    text: str, source: str = "<text>", title: str | None = None, published: str | None = None
+    text: str,
+    source: str = "<text>",
+    title: str | None = None,
+    published: str | None = None,
+    *,
+    doc_id: str | None = None,
 ) -> dict:
     """The meeting record of one article text (all RECORD_KEYS; never raises)."""
     try:
-        return build_record(text, source, title, published)
+        return build_record(text, source, title, published, doc_id=doc_id)
     except Exception:  # noqa: BLE001 - the contract: one odd article must not stop a whole run
-        record = empty_record(
-            source, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        )
+        record = empty_record(source, doc_id or text_doc_id(text))
         record.update(title=title, published=published)
         return record
 
 
 def extract_record(doc: Document) -> dict:
     """The meeting record of one read Document (all RECORD_KEYS; never raises)."""
-    record = extract_text(doc.text, doc.source, doc.title, doc.published)
+    record = extract_text(doc.text, doc.source, doc.title, doc.published, doc_id=doc.doc_id)
     record.update(doc_id=doc.doc_id, url=doc.url)
     return record
