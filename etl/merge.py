@@ -29,12 +29,12 @@ MEETING_TABLES = ("meetings", "meeting_ministries", "meeting_partners", "meeting
 
 
 def _winner_sql(name: str) -> str:
-    """Per meeting, the doc whose value of `name` is best evidenced."""
+    """Per merged meeting, the doc whose value of `name` is best evidenced."""
     return f"""
     SELECT meeting_id, first(doc_id ORDER BY n DESC, confidence DESC, doc_id) AS doc_id FROM (
         SELECT g.meeting_id, r.doc_id, r.confidence,
                count(*) OVER (PARTITION BY g.meeting_id, r.{name}) AS n
-        FROM meeting_groups g JOIN doc_records r USING (doc_id) WHERE r.{name} IS NOT NULL
+        FROM multi_groups g JOIN doc_records r USING (doc_id) WHERE r.{name} IS NOT NULL
     ) GROUP BY meeting_id"""  # noqa: S608 (field names are constants of this module)
 
 
@@ -64,12 +64,25 @@ def _meetings_sql() -> str:
         SELECT g.meeting_id, bool_or(r.online) AS online, max(r.confidence) AS confidence,
                count(*) AS n_sources, bool_or(r.date_text IS NOT NULL) AS any_date_text,
                first(r.doc_id ORDER BY r.confidence DESC, r.doc_id) AS best_doc
-        FROM meeting_groups g JOIN doc_records r USING (doc_id) GROUP BY g.meeting_id
+        FROM multi_groups g JOIN doc_records r USING (doc_id) GROUP BY g.meeting_id
     ) b
     JOIN documents d ON d.doc_id = b.best_doc
     {" ".join(joins)}
     """  # noqa: S608 (built from this module's constants)
 
+
+# A meeting with one report (most of them) is that report's record: no voting needed.
+_SINGLE_SQL = """
+INSERT INTO meetings BY NAME
+SELECT g.meeting_id, d.title, r.meeting_date, r.date_year_inferred, r.date_text,
+       CASE WHEN r.meeting_date IS NOT NULL THEN 'day'
+            WHEN r.date_text IS NOT NULL THEN 'day_month' ELSE 'none' END AS date_precision,
+       r.province, r.province_code, r.lead_ministry, r.organizer, r.chair, r.chair_title,
+       r.semester, r.period, r.meeting_type, r.online, r.participants, r.confidence,
+       1 AS n_sources, []::VARCHAR[] AS corrected_fields
+FROM meeting_groups g JOIN doc_records r USING (doc_id) JOIN documents d USING (doc_id)
+WHERE g.meeting_id NOT IN (SELECT meeting_id FROM multi_groups)
+"""
 
 _LISTS_SQL = """
 INSERT INTO meeting_sources SELECT meeting_id, doc_id FROM meeting_groups;
@@ -92,7 +105,7 @@ def _conflicts_sql() -> str:
     parts = [
         f"""SELECT g.meeting_id, '{name}' AS field,
                list(DISTINCT CAST(r.{name} AS VARCHAR) ORDER BY CAST(r.{name} AS VARCHAR)) AS v
-        FROM meeting_groups g JOIN doc_records r USING (doc_id) WHERE r.{name} IS NOT NULL
+        FROM multi_groups g JOIN doc_records r USING (doc_id) WHERE r.{name} IS NOT NULL
         GROUP BY g.meeting_id HAVING count(DISTINCT r.{name}) > 1"""  # noqa: S608
         for name in CONFLICT_FIELDS
     ]
@@ -101,8 +114,12 @@ def _conflicts_sql() -> str:
 
 def save_meetings(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild all meeting tables from temp table meeting_groups and doc_records."""
+    # The conflicts query only looks at merged meetings: a single report cannot disagree.
     for table in MEETING_TABLES:
         con.execute(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
+    con.execute("CREATE OR REPLACE TEMP TABLE multi_groups AS SELECT * FROM meeting_groups"
+                " WHERE meeting_id IN (SELECT meeting_id FROM meeting_groups GROUP BY 1 HAVING count(*) > 1)")
+    con.execute(_SINGLE_SQL)
     con.execute(_meetings_sql())
     con.execute(_LISTS_SQL)
     con.execute(_conflicts_sql())
