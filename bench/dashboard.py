@@ -40,12 +40,21 @@ BARE_PANDAS: dict[str, Callable[[pd.DataFrame, pd.DataFrame], object]] = {
 
 def page_calls(con: duckdb.DuckDBPyConnection, filters) -> dict[str, list[Callable[[], object]]]:
     """The read-layer calls each page makes on first load (default widget values), as in pages/*.py."""
-    from analytics import explore, quality, queries
+    from analytics import explore, queries
     years = queries.meeting_years(con, filters)["year"].tolist()
     year = int(max(years)) if years else 2026
     semester = queries.last_complete_semester(date(2026, 11, 15))
     first = explore.meetings_table(con, filters, limit=1)
     meeting_id = str(first.iloc[0, 0]) if len(first) else "none"
+    calls = _own_calls(con, filters, year, semester, meeting_id)
+    for page, listed in getattr(queries, "PAGE_QUERIES", {}).items():  # the read layer's own list wins
+        calls[page] = [lambda fn=fn, kw=kw: fn(con, filters, **kw) for fn, kw in listed]
+    return calls
+
+
+def _own_calls(con: duckdb.DuckDBPyConnection, filters, year: int, semester: str,
+               meeting_id: str) -> dict[str, list[Callable[[], object]]]:
+    from analytics import explore, quality, queries
     return {
         "sidebar": [lambda: queries.filter_options(con)],
         "overview": [lambda: queries.headline(con, filters), lambda: queries.latest_meetings(con, filters, n=15)],
