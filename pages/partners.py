@@ -25,7 +25,7 @@ with ui.warehouse() as con:
     for tab, by in zip(tabs[:2], ("ministry", "province"), strict=True):
         matrix = ui.cached(queries.partner_matrix, con, filters, by=by, top_n=12)
         if matrix.empty:
-            tab.info(ui.t("empty.no_rows"))
+            tab.info(ui.t("partners.no_matrix", unit=ui.t(f"col.{by}").lower()))
             continue
         matrix = ui.labelled(ui.labelled(matrix, "partner", "partner", "p"), "unit", by, "u")
         tab.plotly_chart(charts.heatmap(matrix, "u", "p", "meetings", {"color": ui.t("col.meetings")}),
@@ -48,6 +48,6 @@ with ui.warehouse() as con:
 
     st.dataframe(ui.table(ranking, [
         ("partner", "col.partner", "partner"), ("kind", "col.kind", "kind"),
-        ("meetings", "col.meetings", None), ("ministries", "col.ministries", None),
+        ("meetings", "col.meetings", None), ("ministries", "col.lead_ministries", None),
         ("provinces", "col.provinces", None), ("first_seen", "col.first_seen", None),
         ("last_seen", "col.last_seen", None)]), hide_index=True, width="stretch")

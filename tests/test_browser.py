@@ -86,9 +86,10 @@ def open_page(browser, url: str, outside: list[str]):
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                            timeout=60_000)
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=30_000)
-    page.wait_for_function(  # plotly draws after the script run; wait until every chart has
-        "[...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))",
-        timeout=30_000)
+    # Element code loads lazily (grey skeletons meanwhile) and plotly draws after the script run.
+    page.wait_for_function(
+        "!document.querySelector('[data-testid^=\"stSkeleton\"]') && [...document.querySelectorAll("
+        "'.stPlotlyChart')].every(c => c.querySelector('.main-svg'))", timeout=60_000)
     page.wait_for_timeout(500)
     return page
 
@@ -102,6 +103,10 @@ def test_page_renders_without_errors(server, browser, name, lang):
     page.screenshot(path=str(ARTIFACTS / f"page-{name or 'overview'}-{lang}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stMainBlockContainer"] h1').count() == 1
+    if name == "map":  # outlines drawn from static/topojson, one bubble per province with meetings
+        page.wait_for_selector(".geo .layer.countries path", state="attached", timeout=30_000)
+        assert page.locator(".geo .layer.land path").count() >= 1
+        assert page.locator(".geo .scattergeo path.point").count() == 2
     if lang == "km":
         loaded = page.evaluate(
             """() => document.fonts.check('16px "Noto Sans Khmer"', 'ក្រសួង') && [...document.fonts]"""
@@ -111,13 +116,21 @@ def test_page_renders_without_errors(server, browser, name, lang):
     assert outside == [], "the dashboard must not fetch anything from outside (offline use)"
 
 
-def test_map_outlines_come_from_the_app(server, browser):
+def test_clicking_a_bar_filters_and_goes_into_the_url(server, browser):
     outside: list[str] = []
-    page = open_page(browser, f"{server}/map", outside)
-    page.wait_for_selector(".geo .layer.countries path", state="attached", timeout=30_000)
-    # Outlines drawn from static/topojson (land, countries, rivers) and one bubble per province.
-    assert page.locator(".geo .layer.land path").count() >= 1
-    assert page.locator(".geo .layer.countries path").count() >= 1
-    assert page.locator(".geo .scattergeo path.point").count() == 2
+    page = open_page(browser, f"{server}/partners", outside)
+    # The ranking's top bar is UNICEF (2 meetings); click its centre.
+    box = page.evaluate("""() => {
+        const bars = [...document.querySelector('.stPlotlyChart').querySelectorAll('.barlayer .point path')];
+        const r = bars.map(b => b.getBoundingClientRect()).sort((a, b) => a.top - b.top)[0];
+        return [r.left + r.width / 2, r.top + r.height / 2]; }""")
+    page.mouse.click(*box)
+    page.wait_for_function("location.search.includes('partner=UNICEF')", timeout=60_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "partners-after-click.png"), full_page=True)
+    caption = page.locator('[data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"]')
+    assert caption.first.inner_text().strip() == "UNICEF"
+    assert page.locator('[data-testid="stMainBlockContainer"] .stPlotlyChart').first.locator(
+        ".barlayer .point path").count() == 3  # UNICEF's meetings also name Save the Children, USAID
     page.close()
     assert outside == []
