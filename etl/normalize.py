@@ -19,6 +19,8 @@ Speed matters (every document passes here), so the common work is str.replace an
 regexes; clusters are rebuilt only around the rare misordered spots.
 """
 
+import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -246,20 +248,22 @@ def drop_invisible(text: str) -> str:
     return text
 
 
-def _visible_to_original(text: str, c: int) -> int:
-    """Index in `text` of character c of drop_invisible(text): i = c + invisibles before i."""
-    i = c
-    for _ in range(len(text) + 1):
-        nxt = c + sum(text.count(ch, 0, i) for ch in _INVISIBLE)
-        if nxt == i:
-            break
-        i = nxt
-    while i < len(text) and text[i] in _INVISIBLE:
-        i += 1
-    return i
+def _piece_starts(text: str) -> list[int]:
+    """Where each piece of text between invisible characters starts in drop_invisible(text)."""
+    for ch in _INVISIBLE[1:]:
+        if ch in text:
+            text = text.replace(ch, _INVISIBLE[0])
+    return list(itertools.accumulate(map(len, text.split(_INVISIBLE[0])), initial=0))[:-1]
+
+
+def _visible_to_original(starts: list[int], c: int) -> int:
+    """Index in the text of character c of its visible form (or the end): c lies in piece k,
+    after k invisible characters."""
+    return c + bisect.bisect_right(starts, c) - 1
 
 
 def invisible_span_to_original(text: str, start: int, end: int) -> tuple[int, int]:
     """Map a non-empty span of drop_invisible(text) back to `text` (no invisible edges)."""
-    first = _visible_to_original(text, start)
-    return first, max(first, _visible_to_original(text, end - 1) + 1)
+    starts = _piece_starts(text)
+    first = _visible_to_original(starts, start)
+    return first, max(first, _visible_to_original(starts, end - 1) + 1)

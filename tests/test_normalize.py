@@ -126,6 +126,19 @@ def test_drop_invisible_spans_map_back() -> None:
     assert text[start:end] == "ខែ"
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\u200b\u200c\u200d\u2060\ufeff\u00ad", max_size=14), st.data())
+def test_invisible_spans_map_to_visible_edges(text, data) -> None:
+    clean = drop_invisible(text)
+    if not clean:
+        return
+    a = data.draw(st.integers(0, len(clean) - 1))
+    b = data.draw(st.integers(a + 1, len(clean)))
+    start, end = invisible_span_to_original(text, a, b)
+    assert drop_invisible(text[start:end]) == clean[a:b]
+    assert text[start] == clean[a] and text[end - 1] == clean[b - 1]
+
+
 WORDS = st.sampled_from([v for pair in EQUAL_PAIRS for v in pair] + ["ក្រសួង", "១២", "\u00a0"])
 SEPARATORS = st.sampled_from([" ", ZWSP, "  ", f"{ZWSP} ", "\n", ""])
 
