@@ -71,13 +71,11 @@ class Tracked:
         if a >= b:
             return
         k = bisect.bisect_right(self.starts, a) - 1
+        m = bisect.bisect_left(self.starts, b, k + 1)  # runs k+1 .. m-1 begin inside [a, b)
         runs[0].append(to)
         runs[1].append(self.origins[k] + a - self.starts[k])
-        for j in range(k + 1, len(self.starts)):
-            if self.starts[j] >= b:
-                break
-            runs[0].append(to + self.starts[j] - a)
-            runs[1].append(self.origins[j])
+        runs[0].extend(map(operator.add, self.starts[k + 1 : m], itertools.repeat(to - a)))
+        runs[1].extend(self.origins[k + 1 : m])
 
     def apply(self, edits: list[Edit]) -> None:
         """Apply sorted, disjoint edits; new character j of an edit maps to old character start+j
