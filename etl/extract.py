@@ -186,7 +186,7 @@ def _headline_reach(text: str, title: str | None) -> int:
     if line_end < 0:
         return len(text)
     if title:
-        return line_end + 1
+        return line_end  # the line itself: usually the title as given, normalised once
     more = _CONTENT.search(text, line_end)
     return more.end() if more else len(text)
 

@@ -183,8 +183,17 @@ def _fold_literals(text: str) -> str:
     return _ro_last(text)
 
 
+# The last normalize_with_offsets input and result: a headline is normalised with offsets and
+# then again as the given title (Context), so the second call is a lookup. One tuple, replaced
+# whole, so a reader always sees a matching pair.
+_LAST: tuple[str, str] = ("", "")
+
+
 def normalize_text(text: str) -> str:
     """Normalised form of `text` for matching (idempotent; see the module docstring)."""
+    last = _LAST
+    if text == last[0]:
+        return last[1]
     for _ in range(8):
         text = _fold_literals(unicodedata.normalize("NFC", text))
         if _may_be_bad(text):
@@ -234,6 +243,8 @@ def normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
         tracked.replace(_SPACE_RUN, lambda m: " ")
         if unicodedata.is_normalized("NFC", tracked.text):
             break
+    global _LAST  # noqa: PLW0603 - see _LAST
+    _LAST = (text, tracked.text)
     return tracked.text, tracked.offsets()
 
 
