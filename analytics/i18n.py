@@ -96,10 +96,11 @@ def meeting_type(key: str | None, lang: str = "en") -> str:
     """Label of a meeting type key; unknown keys are shown readably ('site_visit' -> 'Site visit')."""
     if key is None:
         return t("value.none", lang)
-    if key in type_labels():
-        return type_labels()[key].get(lang) or type_labels()[key]["en"]
+    # strings.json first (labels the pages and tests already show), then the extractor's taxonomy.
     if f"type.{key}" in strings():
         return t(f"type.{key}", lang)
+    if key in type_labels():
+        return type_labels()[key].get(lang) or type_labels()[key]["en"]
     return key.replace("_", " ").capitalize()
 
 

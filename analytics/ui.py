@@ -107,7 +107,7 @@ def sidebar_filters(con, page: str) -> Filters:
     """Draw the language switch and the shared filters; keep them in session and URL; return them."""
     options = _options(st.session_state.get(VERSION_STATE), con)
     # Widget state does not follow the user to another page: reseed it from the last Filters there.
-    fresh = st.session_state.get(PAGE_STATE) != page
+    fresh = st.session_state.get(PAGE_STATE) not in (page, None)
     st.session_state[PAGE_STATE] = page
     _seed_widgets(options, fresh)
     with st.sidebar:
