@@ -68,9 +68,10 @@ _D = "[0-9\u17e0-\u17e9]"  # ASCII or Khmer digit (int() reads both)
 def _compile_dates(data: dict) -> None:
     wd_km = _alternation(data["weekdays_km"])
     months = _alternation(list(data["km_month"]))
-    # Starts at the day's digits, so the regex engine only tries where a digit is.
+    # Starts at the day's digits, so the regex engine only tries where a digit is (written
+    # {_D}{_D}? rather than {_D}{1,2}: only a plain character set up front lets it skip ahead).
     data["day_date"] = re.compile(
-        rf"(?P<d>{_D}{{1,2}})(?:\s*(?P<sep>[/.-])\s*(?P<nm>{_D}{{1,2}})\s*(?P=sep)\s*(?P<ny>{_D}{{4}})(?!{_D})"
+        rf"(?P<d>{_D}{_D}?)(?:\s*(?P<sep>[/.-])\s*(?P<nm>{_D}{{1,2}})\s*(?P=sep)\s*(?P<ny>{_D}{{4}})(?!{_D})"
         rf"|(?:\s*(?:-|–|~|ដល់|រហូតដល់|និង|,)\s*(?:ថ្ងៃ\s*(?:{wd_km})?\s*)?(?:ទី\s*)?{_D}{{1,2}}(?![0-9\u17e0-\u17e9/.:]))*"
         rf"\s*(?:ខែ\s*(?P<mn>{months})|ខែ\s*(?P<mi>{_D}{{1,2}})(?!{_D})|(?P<mn2>{months}))"
         rf"(?:\s*(?:ឆ្នាំ\s*)?(?P<y>{_D}{{4}})(?!{_D}))?)"
