@@ -87,6 +87,9 @@ def merged(names: list[str]) -> dict:
     for name in names:
         part = json.loads((common.RESULTS_DIR / f"{name}.json").read_text(encoding="utf-8"))
         results["seconds"] += part.pop("seconds", 0.0)
+        if "ingest" in part and "ingest" in results:  # ingest rows combine by size; later runs win
+            rows = {r["n"]: r for r in results["ingest"]["synthetic"] + part["ingest"]["synthetic"]}
+            part["ingest"]["synthetic"] = [rows[n] for n in sorted(rows)]
         results.update({k: v for k, v in part.items() if k in SECTIONS or k not in results})
     return results
 
