@@ -53,15 +53,16 @@ class Filters:
             out.append((f"{a}.meeting_date <= ?", [self.date_to]))
         if self.ministries:
             marks = _marks(self.ministries)
-            listed = f"SELECT 1 FROM meeting_ministries fmm WHERE fmm.meeting_id = {a}.meeting_id"  # noqa: S608
-            out.append((f"({a}.lead_ministry IN ({marks}) OR EXISTS ({listed} AND fmm.ministry IN ({marks})))",
+            # An uncorrelated IN list is hashed once; a correlated EXISTS runs per meeting.
+            listed = f"SELECT meeting_id FROM meeting_ministries WHERE ministry IN ({marks})"  # noqa: S608
+            out.append((f"({a}.lead_ministry IN ({marks}) OR {a}.meeting_id IN ({listed}))",
                         [*self.ministries, *self.ministries]))
         if self.provinces:
             out.append((f"{a}.province IN ({_marks(self.provinces)})", list(self.provinces)))
         for column, values in (("partner", self.partners), ("partner_kind", self.partner_kinds)):
             if values:
-                linked = f"SELECT 1 FROM meeting_partners fmp WHERE fmp.meeting_id = {a}.meeting_id"  # noqa: S608
-                out.append((f"EXISTS ({linked} AND fmp.{column} IN ({_marks(values)}))", list(values)))
+                linked = f"SELECT meeting_id FROM meeting_partners WHERE {column} IN ({_marks(values)})"  # noqa: S608
+                out.append((f"{a}.meeting_id IN ({linked})", list(values)))
         if self.meeting_types:
             out.append((f"{a}.meeting_type IN ({_marks(self.meeting_types)})", list(self.meeting_types)))
         if self.semesters:

@@ -13,25 +13,22 @@ COVERAGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("date_year_stated", "f.meeting_date IS NOT NULL AND NOT f.date_year_inferred"),
     ("province", "f.province IS NOT NULL"),
     ("lead_ministry", "f.lead_ministry IS NOT NULL"),
-    ("ministries", "mm.meeting_id IS NOT NULL"),
+    ("ministries", "f.meeting_id IN (SELECT meeting_id FROM meeting_ministries)"),
     ("organizer", "f.organizer IS NOT NULL"),
     ("lead_ministry_or_organizer", "f.lead_ministry IS NOT NULL OR f.organizer IS NOT NULL"),
     ("chair", "f.chair IS NOT NULL"),
     ("chair_title", "f.chair_title IS NOT NULL"),
-    ("partners", "mp.meeting_id IS NOT NULL"),
+    ("partners", "f.meeting_id IN (SELECT meeting_id FROM meeting_partners)"),
     ("semester", "f.semester IS NOT NULL"),
     ("period", "f.period IS NOT NULL"),
     ("meeting_type", "f.meeting_type IS NOT NULL"),
     ("participants", "f.participants IS NOT NULL"),
 )
-# One pass over the filtered meetings, with the list tables reduced to "has at least one" first
-# (a per-meeting EXISTS costs about ten times more at 1M meetings).
+# One pass over the filtered meetings; the list tables are hashed once for the IN tests (about twice
+# as fast as joining their DISTINCT ids at 1M meetings, and ten times a per-meeting EXISTS).
 _COVERAGE = """
-WITH f AS (SELECT * FROM meetings m WHERE {where})
 SELECT count(*), {counts}
-FROM f
-LEFT JOIN (SELECT DISTINCT meeting_id FROM meeting_ministries) mm ON mm.meeting_id = f.meeting_id
-LEFT JOIN (SELECT DISTINCT meeting_id FROM meeting_partners) mp ON mp.meeting_id = f.meeting_id"""
+FROM meetings f WHERE {where}"""
 REVIEW_LIMIT = 1000  # rows the page lists; the count says how many there are
 
 # Column meanings for the help text; the column names themselves come from etl/corrections.py.
@@ -57,7 +54,7 @@ def _where(filters) -> tuple[str, list]:
 
 def field_coverage(con: duckdb.DuckDBPyConnection, filters=None) -> pd.DataFrame:
     """Per field: how many of the filtered meetings have it, and the share (0..1)."""
-    where, params = _where(filters)
+    where, params = filters.where("f") if filters is not None else ("TRUE", [])
     counts = ", ".join(f"count(*) FILTER (WHERE {test})" for _, test in COVERAGE_FIELDS)
     total, *found = con.execute(_COVERAGE.format(where=where, counts=counts), params).fetchone()
     return pd.DataFrame({

@@ -38,24 +38,34 @@ def _frame(con: duckdb.DuckDBPyConnection, filters: Filters, body: str, params=(
     return con.execute(sql, [*where_params, *params]).df()
 
 
+# The sidebar's values from meetings in one scan (a grouping set per column), not one scan per list.
+OPTIONS_SQL = """
+SELECT province, meeting_type, semester, lead_ministry,
+       year(meeting_date) || '-S' || CASE WHEN month(meeting_date) <= 6 THEN 1 ELSE 2 END AS held,
+       min(meeting_date), max(meeting_date)
+FROM meetings GROUP BY GROUPING SETS ((province), (meeting_type), (semester), (lead_ministry), (held))"""
+
+
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     """Values the sidebar offers (only those present in the warehouse) and the date range."""
-    lists = {
-        "ministries": "SELECT ministry FROM meeting_ministries UNION SELECT lead_ministry FROM meetings",
-        "provinces": "SELECT province FROM meetings",
-        "partners": "SELECT partner FROM meeting_partners",
-        "partner_kinds": "SELECT partner_kind FROM meeting_partners",
-        "meeting_types": "SELECT meeting_type FROM meetings",
-        "semesters": "SELECT semester FROM meetings UNION SELECT year(meeting_date) || '-S' ||"
-                     " CASE WHEN month(meeting_date) <= 6 THEN 1 ELSE 2 END FROM meetings",
+    rows = con.execute(OPTIONS_SQL).fetchall()
+    partners = con.execute("SELECT DISTINCT partner, partner_kind FROM meeting_partners").fetchall()
+    listed = con.execute("SELECT DISTINCT ministry FROM meeting_ministries").fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+
+    def values(*lists) -> list:
+        return sorted({v for items in lists for v in items if v is not None})
+
+    out: dict = {
+        "ministries": values(columns[3], [r[0] for r in listed]),
+        "provinces": values(columns[0]),
+        "partners": values([r[0] for r in partners]),
+        "partner_kinds": values([r[1] for r in partners]),
+        "meeting_types": values(columns[1]),
+        "semesters": values(columns[2], columns[4])[::-1],  # newest first
     }
-    out: dict = {}
-    for name, sql in lists.items():
-        rows = con.execute(f"SELECT DISTINCT v FROM ({sql}) t(v) WHERE v IS NOT NULL ORDER BY v").fetchall()  # noqa: S608
-        out[name] = [row[0] for row in rows]
-    out["semesters"].reverse()  # newest first
-    out["date_min"], out["date_max"] = con.execute(
-        "SELECT min(meeting_date), max(meeting_date) FROM meetings").fetchone()
+    out["date_min"] = min((d for d in columns[5] if d is not None), default=None)
+    out["date_max"] = max((d for d in columns[6] if d is not None), default=None)
     return out
 
 
