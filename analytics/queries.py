@@ -33,8 +33,10 @@ def _frame(con: duckdb.DuckDBPyConnection, filters: Filters, body: str, params=(
     """Run `body` (fixed SQL that reads CTE `fm`, the filtered meetings) with the filter's bound values."""
     predicate, where_params = filters.where("m")
     # Safe: the predicate is built from fixed fragments by Filters.where(); every value is bound.
-    ctes = CTES_ALL if filters.is_empty() else CTES
-    sql = "WITH fm AS NOT MATERIALIZED (SELECT m.* FROM meetings m WHERE " + predicate + ")" + ctes + body  # noqa: S608
+    # Unfiltered, fm is the whole table: copying it costs more than reading it again. Filtered, it is
+    # usually small and read several times: evaluate the filter (its IN lists) once.
+    ctes, kept = (CTES_ALL, "NOT MATERIALIZED") if filters.is_empty() else (CTES, "MATERIALIZED")
+    sql = f"WITH fm AS {kept} (SELECT m.* FROM meetings m WHERE " + predicate + ")" + ctes + body  # noqa: S608
     return con.execute(sql, [*where_params, *params]).df()
 
 
