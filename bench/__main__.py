@@ -90,7 +90,7 @@ def merged(names: list[str]) -> dict:
         if "ingest" in part and "ingest" in results:  # ingest rows combine by size; later runs win
             rows = {r["n"]: r for r in results["ingest"]["synthetic"] + part["ingest"]["synthetic"]}
             part["ingest"]["synthetic"] = [rows[n] for n in sorted(rows)]
-        results.update({k: v for k, v in part.items() if k in SECTIONS or k not in results})
+        results.update({k: v for k, v in part.items() if k in SECTIONS or k == "machine" or k not in results})
     return results
 
 
