@@ -153,19 +153,28 @@ FROM fpar p JOIN fm USING (meeting_id)
 GROUP BY p.partner ORDER BY meetings DESC, p.partner LIMIT ?""", [top_n])
 
 
+# Participating ministries as distinct (meeting, ministry) pairs: the listed ones (unique by primary key)
+# plus a lead ministry that is not listed. An anti join is about half the cost of count(DISTINCT).
+MINISTRY_UNITS = """SELECT mm.meeting_id, mm.ministry AS unit FROM meeting_ministries mm {semi}
+    UNION ALL SELECT f.meeting_id, f.lead_ministry FROM fm f ANTI JOIN meeting_ministries mm
+        ON mm.meeting_id = f.meeting_id AND mm.ministry = f.lead_ministry WHERE f.lead_ministry IS NOT NULL"""
+
+
 def partner_matrix(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = "ministry",
                    top_n: int = 12) -> pd.DataFrame:
     """(partner, unit, meetings): the top partners (by meetings) × top ministries (participating) or
     provinces (by meetings)."""
-    units = {"ministry": "SELECT meeting_id, ministry AS unit FROM fmin",
+    semi = "" if filters.is_empty() else "SEMI JOIN fm USING (meeting_id)"
+    units = {"ministry": MINISTRY_UNITS.format(semi=semi),
              "province": "SELECT meeting_id, province AS unit FROM fm WHERE province IS NOT NULL"}[by]
+    # Pairs in u and partners in fpar are unique per meeting, so count(*) counts meetings.
     body = f"""
 , u AS ({units}),
 tp AS (SELECT partner FROM fpar GROUP BY partner ORDER BY count(*) DESC, partner LIMIT ?),
-tu AS (SELECT unit FROM u GROUP BY unit ORDER BY count(DISTINCT meeting_id) DESC, unit LIMIT ?),
+tu AS (SELECT unit FROM u GROUP BY unit ORDER BY count(*) DESC, unit LIMIT ?),
 p AS (SELECT meeting_id, partner FROM fpar SEMI JOIN tp USING (partner)),
 v AS (SELECT meeting_id, unit FROM u SEMI JOIN tu USING (unit))
-SELECT p.partner, v.unit, count(DISTINCT p.meeting_id) AS meetings
+SELECT p.partner, v.unit, count(*) AS meetings
 FROM p JOIN v USING (meeting_id) GROUP BY ALL ORDER BY partner, unit"""  # noqa: S608 (fixed strings)
     return _frame(con, filters, body, [top_n, top_n])
 
