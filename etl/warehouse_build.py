@@ -36,6 +36,7 @@ from etl.read import iter_input_files
 
 BATCH_DOCS = 2000  # documents per insert transaction
 WINDOW = 4096  # files handed to the pool at a time
+CHUNK = 16  # files per worker task (fewer round trips, results pickled together)
 INLINE_MAX = 64  # fewer files than this are extracted in-process (no pool start-up cost)
 TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
 
@@ -124,8 +125,15 @@ class Build:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["etl.ingest_files"])
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for start in range(0, len(tasks), WINDOW):
-                yield from pool.map(process_file, tasks[start:start + WINDOW], chunksize=16)
+            # Two windows in flight: the next one is queued before this one is consumed, so the
+            # workers keep extracting while the parent inserts a batch (memory: two windows).
+            windows = (tasks[start:start + WINDOW] for start in range(0, len(tasks), WINDOW))
+            pending = pool.map(process_file, next(windows), chunksize=CHUNK)
+            for window in windows:
+                queued = pool.map(process_file, window, chunksize=CHUNK)
+                yield from pending
+                pending = queued
+            yield from pending
 
     def _take(self, result: FileResult, summary) -> None:
         """Count one file's outcome and queue its rows."""
