@@ -11,8 +11,6 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from etl.extract import extract_record
-from etl.normalize import normalize_text
 from etl.read import MAX_FILE_BYTES, Document, Rejected, file_hash, read_file
 
 # The record keys stored in doc_records (lists and evidence live elsewhere or as lists).
@@ -64,6 +62,9 @@ def process_file(task: tuple[str, str, str | None]) -> FileResult:
 
 def _rows(key: str, stat: os.stat_result | None, digest: str | None, items, outcome: str) -> FileResult:
     """Turn read_file's documents and rejections into warehouse rows."""
+    # Imported on first use: an unchanged re-ingest never extracts (saves ~0.1 s of start-up).
+    from etl.extract import extract_record
+
     result = FileResult(key, outcome)
     now = datetime.now()
     docs = [item for item in items if isinstance(item, Document)]
@@ -85,6 +86,7 @@ def _rows(key: str, stat: os.stat_result | None, digest: str | None, items, outc
 
 def document_row(doc: Document, record: dict, now: datetime) -> dict:
     """The documents row of one Document (text as read plus normalised text for search)."""
+    from etl.normalize import normalize_text
     return {
         "doc_id": doc.doc_id, "source": doc.source, "url": doc.url, "title": doc.title,
         "published": doc.published, "file_hash": doc.file_hash, "ingested_at": now,

@@ -123,7 +123,7 @@ class Build:
             return
         # A worker that dies (OOM, kill) raises BrokenProcessPool here instead of hanging the run.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["etl.ingest_files"])
+        context.set_forkserver_preload(["etl.ingest_files", "etl.extract"])
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             # Two windows in flight: the next one is queued before this one is consumed, so the
             # workers keep extracting while the parent inserts a batch (memory: two windows).
