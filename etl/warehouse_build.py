@@ -165,7 +165,9 @@ class Build:
         if self.con is None:
             same_schema = self.meta.get("schema_hash") == self.schema
             copied = same_schema and copy_current(self.db_path, self.tmp)
-            self.con = duckdb.connect(str(self.tmp))
+            # One DuckDB thread while the workers extract: batch inserts are small, and extra
+            # threads only take CPU from the workers (the rebuild gets every core back).
+            self.con = duckdb.connect(str(self.tmp), config={"threads": 1})
             if not copied:
                 save_schema(self.con)
                 if self.db_path.is_file():
@@ -187,6 +189,7 @@ class Build:
     def _rebuild(self, summary, corrections: list[dict], paths: list[str]) -> None:
         """Regroup meetings, rebuild their rows, apply corrections, record the run."""
         con = self._open()
+        con.execute("RESET threads")
         con.execute("CREATE OR REPLACE TEMP TABLE old_meetings AS"
                     " SELECT meeting_id, md5(CAST(f AS VARCHAR)) AS sig, n_sources FROM meetings_flat f")
         con.execute("BEGIN TRANSACTION")
