@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +12,6 @@ from analytics import explore, i18n, ui
 
 KHMER = re.compile("[\u1780-\u17ff]")
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
-STRINGS_PATH = Path(__file__).resolve().parent / "explore_strings.json"
 # Fields of the detail view: (meetings_flat column, name kind for a Khmer rendering or None).
 DETAIL_FIELDS = (
     ("meeting_date", None), ("date_text", None), ("province", "province"),
@@ -23,25 +20,6 @@ DETAIL_FIELDS = (
     ("meeting_type", "type"), ("online", None), ("participants", None), ("confidence", None),
     ("n_sources", None),
 )
-
-
-@cache
-def strings() -> dict[str, dict[str, str]]:
-    """key -> {"en", "km"} for these pages; validated once like analytics/data/strings.json."""
-    data = json.loads(STRINGS_PATH.read_text(encoding="utf-8"))
-    bad = [key for key, texts in data.items() if set(texts) != set(i18n.LANGS)]
-    if bad:
-        raise ValueError(f"{STRINGS_PATH.name}: keys without exactly en+km: {bad}")
-    return data
-
-
-def tx(key: str, **values) -> str:
-    """A string of these pages in the current language; falls back to the shared strings."""
-    texts = strings().get(key)
-    if texts is None:
-        return ui.t(key, **values)
-    text = texts.get(ui.lang()) or texts["en"]
-    return text.format(**values) if values else text
 
 
 def md(text) -> str:
@@ -78,33 +56,33 @@ def detail_table(fields: dict) -> pd.DataFrame:
             khmer = _khmer(kind, fields.get(name))
         else:
             khmer = _khmer(kind, value) if kind else ""
-        label = tx(f"field.{name}") if f"field.{name}" in strings() else name
-        rows.append({tx("detail.field"): label, tx("detail.value"): _plain(value),
-                     tx("detail.value_km"): khmer})
+        label = ui.t(f"field.{name}") if f"field.{name}" in i18n.strings() else name
+        rows.append({ui.t("detail.field"): label, ui.t("detail.value"): _plain(value),
+                     ui.t("detail.value_km"): khmer})
     return pd.DataFrame(rows)
 
 
 def show_detail(detail: explore.MeetingDetail | None, page: str = "explorer") -> None:
     """Fields, every source article with its evidence highlighted (escaped HTML), corrections."""
     if detail is None:
-        st.warning(tx("detail.gone"))
+        st.warning(ui.t("detail.gone"))
         return
     fields = detail.fields
-    st.subheader(md(fields.get("title") or tx("detail.heading", meeting_id=fields["meeting_id"])))
+    st.subheader(md(fields.get("title") or ui.t("detail.heading", meeting_id=fields["meeting_id"])))
     corrected = [] if fields.get("corrected_fields") is None else list(fields["corrected_fields"])
     st.caption(f"meeting_id {fields['meeting_id']}"
-               + (" · " + tx("detail.corrected", fields=", ".join(corrected)) if corrected else ""))
+               + (" · " + ui.t("detail.corrected", fields=", ".join(corrected)) if corrected else ""))
     st.dataframe(detail_table(fields), hide_index=True, width="stretch", height="content",
                  key=f"{page}_detail_fields")
     for row in detail.conflicts.itertuples(index=False):
-        st.warning(tx("detail.conflict", field=md(row.field), values=md(" / ".join(row.values_seen))))
-    st.markdown(f"**{tx('detail.sources', n=len(detail.sources))}**")
-    st.caption(tx("detail.evidence_note"))
+        st.warning(ui.t("detail.conflict", field=md(row.field), values=md(" / ".join(row.values_seen))))
+    st.markdown(f"**{ui.t('detail.sources', n=len(detail.sources))}**")
+    st.caption(ui.t("detail.evidence_note"))
     for i, doc in enumerate(detail.sources.itertuples(index=False)):
         show_source(doc, detail.evidence[detail.evidence["doc_id"] == doc.doc_id], expanded=i == 0)
-    st.markdown(f"**{tx('detail.corrections')}**")
+    st.markdown(f"**{ui.t('detail.corrections')}**")
     if detail.corrections.empty:
-        st.caption(tx("detail.no_corrections"))
+        st.caption(ui.t("detail.no_corrections"))
     else:
         st.dataframe(detail.corrections, hide_index=True, width="stretch")
 
@@ -122,15 +100,15 @@ def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
 def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
     """Coverage rows with translated field labels and a percentage share."""
     return pd.DataFrame({
-        tx("detail.field"): [tx(f"field.{f}") for f in coverage["field"]],
+        ui.t("detail.field"): [ui.t(f"field.{f}") for f in coverage["field"]],
         ui.t("col.meetings"): coverage["meetings"].astype(int),
-        tx("quality.share"): (coverage["share"] * 100).round(1),
+        ui.t("quality.share"): (coverage["share"] * 100).round(1),
     })
 
 
 def show_summary(summary) -> None:
     """The ingest summary as metrics, and each rejected input as an error naming the reason."""
-    st.markdown(f"**{tx('add.summary')}**")
+    st.markdown(f"**{ui.t('add.summary')}**")
     figures = {
         "add.files_seen": summary.files_seen,
         "add.files_new": summary.files_new + summary.files_changed,
@@ -140,26 +118,26 @@ def show_summary(summary) -> None:
         "add.meetings_updated": summary.meetings_updated + summary.meetings_merged,
     }
     for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
-        column.metric(tx(key), f"{value:,}")
+        column.metric(ui.t(key), f"{value:,}")
     for source, reason in summary.rejected:
-        st.error(tx("add.rejected", source=md(Path(source).name), reason=md(reason)))
+        st.error(ui.t("add.rejected", source=md(Path(source).name), reason=md(reason)))
 
 
 def show_records(records: pd.DataFrame, evidence: pd.DataFrame) -> None:
     """Per uploaded document: what the warehouse now holds, and the article with its evidence."""
-    st.markdown(f"**{tx('add.records')}**")
+    st.markdown(f"**{ui.t('add.records')}**")
     if records.empty:
-        st.info(tx("add.no_documents"))
+        st.info(ui.t("add.no_documents"))
         return
     for row in records.itertuples(index=False):
         if row.status != "meeting" or row.meeting_id is None or pd.isna(row.meeting_id):
-            st.warning(tx("add.not_meeting", source=md(Path(row.source).name)))
+            st.warning(ui.t("add.not_meeting", source=md(Path(row.source).name)))
             continue
         with st.container(border=True):
             st.markdown(f"**{md(row.title or Path(row.source).name)}** · meeting_id `{row.meeting_id}`")
             corrected = [] if row.corrected_fields is None else list(row.corrected_fields)
             if corrected:
-                st.caption(tx("detail.corrected", fields=", ".join(corrected)))
+                st.caption(ui.t("detail.corrected", fields=", ".join(corrected)))
             st.dataframe(detail_table(row._asdict()), hide_index=True, width="stretch", height="content")
             doc_evidence = evidence[evidence["doc_id"] == row.doc_id]
             st.html(explore.highlight_html(row.text, explore.locate_spans(row.text, doc_evidence)))

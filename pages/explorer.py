@@ -3,31 +3,31 @@
 import streamlit as st
 
 from analytics import explore, ui
-from analytics.explore_view import md, show_detail, tx
+from analytics.explore_view import md, show_detail
 from analytics.export import export_buttons
 
 LIMIT = 1000  # rows drawn in the browser (newest first); the CLI export has no limit
 
 with ui.warehouse() as con:
     filters = ui.page_start(con, "explorer")
-    search = st.text_input(tx("explorer.search"), key="explorer_search",
-                           help=tx("explorer.search_help")).strip()
+    search = st.text_input(ui.t("explorer.search"), key="explorer_search",
+                           help=ui.t("explorer.search_help")).strip()
     total = ui.cached(explore.count_meetings, con, filters, search=search or None)
     table = ui.cached(explore.meetings_table, con, filters, search=search or None,
                       lang=ui.lang(), limit=LIMIT)
     if table.empty:
-        st.info(tx("explorer.no_match", query=md(search)) if search else ui.t("empty.no_rows"))
+        st.info(ui.t("explorer.no_match", query=md(search)) if search else ui.t("empty.no_rows"))
         st.stop()
     if total > len(table):
-        st.caption(tx("explorer.truncated", shown=len(table), n=total))
+        st.caption(ui.t("explorer.truncated", shown=len(table), n=total))
     else:
-        st.caption(tx("explorer.count", n=total))
+        st.caption(ui.t("explorer.count", n=total))
     export_buttons(table, "meetings", filters, key="explorer_export")
     event = st.dataframe(table, key="explorer_table", on_select="rerun", selection_mode="single-row",
                          hide_index=True, width="stretch")
     rows = [r for r in event.selection.rows if r < len(table)]
     if not rows:
-        st.info(tx("explorer.pick"))
+        st.info(ui.t("explorer.pick"))
         st.stop()
     st.divider()
     show_detail(explore.meeting_detail(con, str(table.iloc[rows[0]]["meeting_id"])))

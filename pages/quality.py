@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import explore, quality, ui
-from analytics.explore_view import coverage_table, show_detail, tx
+from analytics.explore_view import coverage_table, show_detail
 from analytics.export import export_buttons
 
 with ui.warehouse() as con:
@@ -17,24 +17,24 @@ with ui.warehouse() as con:
         "quality.rejected_count": len(rejected),
     }
     for column, (key, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
-        column.metric(tx(key), f"{value:,}", border=True)
+        column.metric(ui.t(key), f"{value:,}", border=True)
 
-    st.subheader(tx("quality.coverage"))
+    st.subheader(ui.t("quality.coverage"))
     coverage = ui.cached(quality.field_coverage, con, filters)
     if int(coverage["total"].iloc[0]) == 0:
         st.info(ui.t("empty.no_rows"))
     else:
         st.dataframe(coverage_table(coverage), hide_index=True, key="quality_coverage", height="content",
-                     column_config={tx("quality.share"): st.column_config.ProgressColumn(
+                     column_config={ui.t("quality.share"): st.column_config.ProgressColumn(
                          format="%.1f%%", min_value=0, max_value=100)})
 
     queue = ui.cached(quality.review_queue, con, filters)
     n_queue = ui.cached(quality.review_queue_count, con, filters)
-    st.subheader(tx("quality.review", n=f"{n_queue:,}"))
+    st.subheader(ui.t("quality.review", n=f"{n_queue:,}"))
     if n_queue > len(queue):
-        st.caption(tx("quality.review_more", shown=len(queue)))
+        st.caption(ui.t("quality.review_more", shown=len(queue)))
     if queue.empty:
-        st.success(tx("quality.review_empty"))
+        st.success(ui.t("quality.review_empty"))
     else:
         export_buttons(queue, "review_queue", filters, key="quality_review_export")
         event = st.dataframe(queue, hide_index=True, width="stretch", key="quality_review",
@@ -44,20 +44,20 @@ with ui.warehouse() as con:
             with st.container(border=True):
                 show_detail(explore.meeting_detail(con, str(queue.iloc[picked[0]]["meeting_id"])), "quality")
 
-    st.subheader(tx("quality.rejected"))
+    st.subheader(ui.t("quality.rejected"))
     if rejected.empty:
-        st.caption(tx("quality.rejected_empty"))
+        st.caption(ui.t("quality.rejected_empty"))
     else:
         st.dataframe(rejected, hide_index=True, width="stretch", key="quality_rejected")
 
-    st.subheader(tx("quality.runs"))
+    st.subheader(ui.t("quality.runs"))
     runs = quality.ingest_runs(con)
     if runs.empty:
-        st.caption(tx("quality.runs_empty"))
+        st.caption(ui.t("quality.runs_empty"))
     else:
         st.dataframe(runs, hide_index=True, width="stretch", key="quality_runs")
 
-    st.subheader(tx("quality.corrections"))
+    st.subheader(ui.t("quality.corrections"))
     st.markdown(quality.corrections_help(ui.lang()))
     applied = quality.applied_corrections(con)
     if not applied.empty:
