@@ -86,14 +86,15 @@ def _chair_ministry(ctx: Context, hits: list[Hit], chair: Chair | None) -> Hit |
     if chair is None:
         return None
     name = chair.person.name
-    for m in re.finditer(re.escape(name), ctx.norm):
-        stop = _PHRASE_END.search(ctx.norm, m.end(), m.end() + CHAIR_PHRASE)
-        end = stop.start() if stop else m.end() + CHAIR_PHRASE
-        after = [h for h in hits if m.end() <= h.start < end]
+    for name_end in ctx.mention_ends(name):
+        name_start = name_end - len(name)
+        stop = _PHRASE_END.search(ctx.norm, name_end, name_end + CHAIR_PHRASE)
+        end = stop.start() if stop else name_end + CHAIR_PHRASE
+        after = [h for h in hits if name_end <= h.start < end]
         if after:
             return after[0]
-        line_start = ctx.sentence_at(m.start())[0]
-        before = [h for h in hits if max(line_start, m.start() - 60) <= h.start < m.start()]
+        line_start = ctx.sentence_at(name_start)[0]
+        before = [h for h in hits if max(line_start, name_start - 60) <= h.start < name_start]
         if before:
             return before[-1]
     return None

@@ -92,6 +92,15 @@ class Context:
         hi = len(self.norm) if hi is None else hi
         return [h for h in found if lo <= h.start and h.end <= hi]
 
+    def mention_ends(self, word: str) -> list[int]:
+        """End of each non-overlapping occurrence of `word` in norm, left to right (what
+        re.finditer(re.escape(word)) finds, without compiling a pattern per name)."""
+        ends, at = [], self.norm.find(word)
+        while at >= 0 and word:
+            ends.append(at + len(word))
+            at = self.norm.find(word, at + len(word))
+        return ends
+
     def evidence(self, start: int, end: int) -> dict:
         """Evidence for a norm span: the original snippet with its offsets in the original text."""
         if not self.offsets or end <= start:

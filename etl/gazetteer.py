@@ -19,6 +19,7 @@ from etl.gazetteer_match import (  # noqa: F401 - extractors import these here
     compile_matchers,
     km_key,
     latin_runs,
+    trie_branches,
     trie_pattern,
 )
 from etl.gazetteer_match import add_surface as _add

@@ -125,15 +125,31 @@ def _trie_alts(node: dict, lead: str, flex: bool) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-def trie_pattern(surfaces: Iterable[str], flex_spaces: bool = True) -> str:
-    """One regex alternation over `surfaces`, factored as a trie; longer surfaces win."""
+def _trie(surfaces: Iterable[str], flex_spaces: bool) -> dict:
     root: dict = {}
     for surface in surfaces:
         node = root
         for ch in km_key(surface) if flex_spaces else surface:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _trie_alts(root, "", flex_spaces)
+    return root
+
+
+def trie_pattern(surfaces: Iterable[str], flex_spaces: bool = True) -> str:
+    """One regex alternation over `surfaces`, factored as a trie; longer surfaces win."""
+    return _trie_alts(_trie(surfaces, flex_spaces), "", flex_spaces)
+
+
+def trie_branches(surfaces: Iterable[str], flex_spaces: bool = True) -> list[str]:
+    """The top-level alternatives of trie_pattern (non-empty surfaces), one per first letter and
+    opening with it: joined into a larger alternation they keep the engine's first-letter scan."""
+    root = _trie(surfaces, flex_spaces)
+    lead = " ?" if flex_spaces else ""
+    return [
+        re.escape(ch) + _trie_alts(child, lead, flex_spaces)
+        for ch, child in sorted(root.items())
+        if ch
+    ]
 
 
 def add_surface(table: dict[str, str], surface: str, key: str, where: str) -> None:
