@@ -1,7 +1,8 @@
 """Extracted rows -> warehouse tables: bulk inserts (Arrow tables, never row by row) and deletes.
 
-`save_*` write into an open DuckDB connection; `load_*` read stored state back. Rows are plain
-dicts built by etl/ingest_files.py; each save takes a whole batch.
+`save_*` write into an open DuckDB connection; `load_*` read stored state back. Rows arrive as
+Arrow tables built by etl/ingest_files.py (or as plain dicts, e.g. from tests); each save takes a
+whole batch.
 """
 
 from dataclasses import dataclass, field
@@ -16,20 +17,26 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
 # Columns that arrive as ISO strings and are cast by DuckDB on insert.
 _DATE_COLUMNS = {"published", "meeting_date"}
 
+Rows = list[pa.Table] | list[dict]  # Arrow tables with one schema, or dicts keyed by column
+
 
 @dataclass
 class Batch:
     """Rows collected from a group of input files, saved together in one transaction."""
 
-    documents: list[dict] = field(default_factory=list)
-    records: list[dict] = field(default_factory=list)
-    evidence: list[dict] = field(default_factory=list)
+    documents: Rows = field(default_factory=list)
+    records: Rows = field(default_factory=list)
+    evidence: Rows = field(default_factory=list)
     files: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     touched: list[dict] = field(default_factory=list)  # same content, new size/mtime: re-stamp only
 
     def __len__(self) -> int:
-        return len(self.documents) + len(self.files) + len(self.rejected)
+        return self.n_documents() + len(self.files) + len(self.rejected)
+
+    def n_documents(self) -> int:
+        """Documents in the batch (rows of its tables)."""
+        return sum(t.num_rows if isinstance(t, pa.Table) else 1 for t in self.documents)
 
 
 def save_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -37,11 +44,18 @@ def save_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], ignore: bool = False) -> None:
-    """Insert `rows` (dicts keyed by column) into `table` by column name, in one statement."""
+def _as_table(rows: Rows) -> pa.Table:
+    """One Arrow table from a list of tables (zero-copy concatenation) or of dicts."""
+    if isinstance(rows[0], pa.Table):
+        return rows[0] if len(rows) == 1 else pa.concat_tables(rows)
+    return pa.Table.from_pylist(rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Rows, ignore: bool = False) -> None:
+    """Insert `rows` into `table` by column name, in one statement."""
     if not rows:
         return
-    arrow = pa.Table.from_pylist(rows)
+    arrow = _as_table(rows)
     columns = ", ".join(
         f"TRY_CAST({name} AS DATE) AS {name}" if name in _DATE_COLUMNS else name
         for name in arrow.column_names

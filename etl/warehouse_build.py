@@ -1,12 +1,15 @@
 """One ingest run: input files -> a finished copy of the warehouse in a temp file, then publish.
 
 The copy is only made once there is something to write, so re-ingesting unchanged inputs reads
-the index, stats the files and stops. Extraction runs in a process pool, a window of files at a
-time (so memory stays bounded at a million articles); rows go to DuckDB in batches.
+the index, stats the files and stops. Extraction runs in a process pool over work units of about
+the same size (small files grouped, big jsonl files split into row ranges), a few units in flight
+at a time (so memory stays bounded at a million articles); rows go to DuckDB in batches.
 """
 
+import math
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -18,7 +21,7 @@ from tqdm import tqdm
 from etl import gazetteer
 from etl.corrections import apply_corrections, corrections_hash, read_corrections
 from etl.dedup import assign_meeting_ids
-from etl.ingest_files import FileResult, extractor_hash, process_file
+from etl.ingest_files import FileResult, Task, combine, extractor_hash, process_file, process_group
 from etl.load import (
     Batch,
     load_file_index,
@@ -32,12 +35,14 @@ from etl.load import (
 )
 from etl.merge import save_meetings
 from etl.publish import copy_current, publish, temp_path
-from etl.read import iter_input_files
+from etl.read import MAX_FILE_BYTES, iter_input_files
 
-BATCH_DOCS = 2000  # documents per insert transaction
-WINDOW = 4096  # files handed to the pool at a time
-CHUNK = 16  # files per worker task (fewer round trips, results pickled together)
-INLINE_MAX = 64  # fewer files than this are extracted in-process (no pool start-up cost)
+BATCH_DOCS = 10_000  # documents per insert transaction
+UNIT_BYTES = (256_000, 8_000_000)  # bounds of a work unit's input bytes (about 100 to 3,000 articles)
+UNITS_PER_WORKER = 8  # aim for this many units per worker, so the last ones finish close together
+GROUP_FILES = 64  # at most this many small files per unit
+IN_FLIGHT = 3  # units queued per worker: workers keep extracting while the parent inserts
+INLINE_BYTES = 256_000  # less input than this is extracted in-process (no pool start-up cost)
 TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
 
 
@@ -100,8 +105,8 @@ class Build:
         finally:
             con.close()
 
-    def _scan(self, files: list[str], summary, bar) -> list[tuple[str, str, str | None]]:
-        """Skip files whose size and mtime match the index; the rest become worker tasks."""
+    def _scan(self, files: list[str], summary, bar) -> list[tuple[str, str, str | None, int]]:
+        """Skip files whose size and mtime match the index; the rest (with their size) are read."""
         tasks = []
         for given in files:
             key = os.path.abspath(given)
@@ -114,26 +119,35 @@ class Build:
                 summary.files_unchanged += 1
                 bar.update(1)
             else:
-                tasks.append((key, given, known[2] if known else None))
+                tasks.append((key, given, known[2] if known else None, stat.st_size if stat else 0))
         return tasks
 
-    def _results(self, tasks: list, workers: int) -> Iterator[FileResult]:
-        if workers <= 1 or len(tasks) < INLINE_MAX:
-            yield from map(process_file, tasks)
+    def _results(self, scanned: list, workers: int) -> Iterator[FileResult]:
+        """One result per file, in input order (the parts of a split file put together)."""
+        files, parts = iter(scanned), []
+        for result in self._unit_results(scanned, workers):
+            parts.append(result)
+            if len(parts) == result.parts:
+                yield _whole(next(files), parts)
+                parts = []
+
+    def _unit_results(self, scanned: list, workers: int) -> Iterator[FileResult]:
+        units = plan_units(scanned, workers)
+        if workers <= 1 or sum(size for *_, size in scanned) < INLINE_BYTES:
+            for unit in units:
+                yield from process_group(unit)
             return
         # A worker that dies (OOM, kill) raises BrokenProcessPool here instead of hanging the run.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["etl.ingest_files", "etl.extract"])
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            # Two windows in flight: the next one is queued before this one is consumed, so the
-            # workers keep extracting while the parent inserts a batch (memory: two windows).
-            windows = (tasks[start:start + WINDOW] for start in range(0, len(tasks), WINDOW))
-            pending = pool.map(process_file, next(windows), chunksize=CHUNK)
-            for window in windows:
-                queued = pool.map(process_file, window, chunksize=CHUNK)
-                yield from pending
-                pending = queued
-            yield from pending
+            pending: deque = deque()
+            for unit in units:
+                if len(pending) >= IN_FLIGHT * workers:
+                    yield from pending.popleft().result()
+                pending.append(pool.submit(process_group, unit))
+            while pending:
+                yield from pending.popleft().result()
 
     def _take(self, result: FileResult, summary) -> None:
         """Count one file's outcome and queue its rows."""
@@ -150,7 +164,7 @@ class Build:
         self.batch.records += result.records
         self.batch.evidence += result.evidence
         self.batch.rejected += result.rejected
-        if len(self.batch.documents) >= BATCH_DOCS:
+        if self.batch.n_documents() >= BATCH_DOCS:
             self._flush()
 
     def _flush(self) -> None:
@@ -202,6 +216,38 @@ class Build:
         _save_run(con, self.run_id, self.started, paths, summary)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
+
+
+def plan_units(scanned: list[tuple[str, str, str | None, int]], workers: int) -> list[list[Task]]:
+    """Work units of similar input size: small files grouped, big jsonl files split into row ranges."""
+    total = sum(size for *_, size in scanned)
+    unit_bytes = min(max(total // (workers * UNITS_PER_WORKER), UNIT_BYTES[0]), UNIT_BYTES[1])
+    units: list[list[Task]] = []
+    group: list[Task] = []
+    group_bytes = 0
+    for key, given, known, size in scanned:
+        if size < unit_bytes:
+            group.append((key, given, known, 0, 1))
+            group_bytes += size
+            if group_bytes >= unit_bytes or len(group) >= GROUP_FILES:
+                units.append(group)
+                group, group_bytes = [], 0
+            continue
+        if group:  # units keep the input order: results are matched to files by position
+            units.append(group)
+            group, group_bytes = [], 0
+        split = given.lower().endswith(".jsonl") and size <= MAX_FILE_BYTES
+        parts = math.ceil(size / unit_bytes) if split else 1
+        units += [[(key, given, known, part, parts)] for part in range(parts)]
+    return units + [group] if group else units
+
+
+def _whole(entry: tuple[str, str, str | None, int], parts: list[FileResult]) -> FileResult:
+    """The parts of one file as one result; read again whole if it changed between the parts."""
+    key, given, known, _ = entry
+    if len({(p.file_row["file_hash"], p.file_row["size"], p.file_row["mtime_ns"]) for p in parts}) > 1:
+        return process_file((key, given, known, 0, 1))
+    return combine(parts)
 
 
 def _count_meetings(con: duckdb.DuckDBPyConnection, summary) -> None:
