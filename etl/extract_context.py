@@ -4,6 +4,7 @@ Every extractor works on the normalised text (ctx.norm) and reports spans in it;
 span into the {text, start, end} evidence of the original text, which is what a reader sees.
 """
 
+import bisect
 import re
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ TITLE_MAX = 300  # a first line longer than this is a paragraph, not a headline
 LEAD_CHARS = 700  # the lead: the first characters of the body, where the subject is stated
 _SENTENCE_END = re.compile(r"[។៕\n]|\?|!")
 VENUE_WORD_MAX = 12  # longest venue word (មជ្ឈមណ្ឌល) plus a space
-YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+# (?<!\d)(19[89]\d|20[0-4]\d)(?!\d) with the look-behind after the first digit: a pattern that opens
+# with a look-behind is tried at every character; one that opens with [12] is scanned for those
+YEAR = re.compile(r"(1(?<!\d1)9[89]\d|2(?<!\d2)0[0-4]\d)(?!\d)")
 
 
 @dataclass
@@ -34,6 +37,13 @@ class Context:
     title_norm: str = field(init=False, default="")
     body_start: int = field(init=False, default=0)
     _hits: dict[str, list[Hit]] = field(init=False, default_factory=dict, repr=False)
+    _hit_starts: dict[str, list[int]] = field(init=False, default_factory=dict, repr=False)
+    _evidence: dict[tuple[int, int], tuple[str, int, int]] = field(
+        init=False, default_factory=dict, repr=False
+    )
+    memo: dict = field(
+        init=False, default_factory=dict, repr=False
+    )  # per-document extractor caches
 
     def __post_init__(self) -> None:
         self.norm, self.offsets = normalize_with_offsets(self.text)
@@ -76,21 +86,29 @@ class Context:
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
         """Span of the sentence (។, ៕, line break) around a norm position."""
-        start = pos
-        while start > 0 and self.norm[start - 1] not in "។៕\n":
-            start -= 1
-        m = _SENTENCE_END.search(self.norm, pos)
-        return start, (m.start() if m else len(self.norm))
+        norm = self.norm
+        start = max(norm.rfind("។", 0, pos), norm.rfind("៕", 0, pos), norm.rfind("\n", 0, pos)) + 1
+        m = _SENTENCE_END.search(norm, pos)
+        return start, (m.start() if m else len(norm))
 
     def hits(self, matcher: str, lo: int = 0, hi: int | None = None) -> list[Hit]:
-        """Hits of one gazetteer matcher (e.g. "province_matcher") within norm[lo:hi], scanned once."""
-        found = self._hits.get(matcher)
-        if found is None:
-            found = self._hits[matcher] = getattr(gazetteer, matcher)().find(self.norm)
+        """Hits of one gazetteer matcher (e.g. "province_matcher") within norm[lo:hi]; the first call
+        scans for all matchers at once."""
+        if not self._hits:
+            for name, hits in gazetteer.find_all(self.norm).items():
+                self._hits[name + "_matcher"] = hits
+                self._hit_starts[name + "_matcher"] = [h.start for h in hits]
+        found = self._hits[matcher]
         if lo == 0 and hi is None:
             return found
         hi = len(self.norm) if hi is None else hi
-        return [h for h in found if lo <= h.start and h.end <= hi]
+        out = []
+        for h in found[bisect.bisect_left(self._hit_starts[matcher], lo) :]:
+            if h.start >= hi:
+                break  # hits are in start order and end after they start
+            if h.end <= hi:
+                out.append(h)
+        return out
 
     def mention_ends(self, word: str) -> list[int]:
         """End of each non-overlapping occurrence of `word` in norm, left to right (what
@@ -105,9 +123,12 @@ class Context:
         """Evidence for a norm span: the original snippet with its offsets in the original text."""
         if not self.offsets or end <= start:
             return {"text": "", "start": 0, "end": 0}
-        a = self.offsets[start]
-        b = self.offsets[min(end, len(self.norm)) - 1] + 1
-        return {"text": self.text[a:b], "start": a, "end": b}
+        found = self._evidence.get((start, end))
+        if found is None:  # the same span often backs two fields (province and its code)
+            a = self.offsets[start]
+            b = self.offsets[min(end, len(self.norm)) - 1] + 1
+            found = self._evidence[(start, end)] = (self.text[a:b], a, b)
+        return {"text": found[0], "start": found[1], "end": found[2]}
 
     @cached_property
     def years(self) -> list[int]:

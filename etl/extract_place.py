@@ -32,16 +32,27 @@ class Place:
     end: int
 
 
+def _prefixes(ctx: Context) -> dict[int, bool | None]:
+    """Each province hit of the document: prefixed by ខេត្ត/រាជធានី/ក្រុង, or None when it names a
+    temple or the like (judged once per document; the callers ask about overlapping ranges)."""
+    found = ctx.memo.get("province_prefixes")
+    if found is None:
+        found = ctx.memo["province_prefixes"] = {}
+        for hit in ctx.hits("province_matcher"):
+            before = ctx.norm[max(0, hit.start - 14) : hit.start]
+            prefixed = bool(_PREFIX.search(before))
+            found[hit.start] = None if not prefixed and _NOT_PLACE.search(before) else prefixed
+    return found
+
+
 def _province_hits(ctx: Context, lo: int, hi: int) -> list[tuple[Hit, bool]]:
     """Province hits in norm[lo:hi] with whether they carry a ខេត្ត/រាជធានី/ក្រុង prefix."""
+    prefixes = _prefixes(ctx)
     out = []
     for hit in ctx.hits("province_matcher", lo, hi):
-        a, b = hit.start, hit.end
-        before = ctx.norm[max(0, a - 14) : a]
-        prefixed = bool(_PREFIX.search(before))
-        if not prefixed and _NOT_PLACE.search(before):
-            continue
-        out.append((Hit(hit.key, a, b), prefixed))
+        prefixed = prefixes[hit.start]
+        if prefixed is not None:
+            out.append((hit, prefixed))
     return out
 
 
@@ -66,6 +77,12 @@ def province_mentions(ctx: Context, lo: int, hi: int) -> list[tuple[Hit, bool]]:
 
 def find_dateline(ctx: Context) -> Place | None:
     """The dateline: a place right before ៖ (or ះ, :) near the top of the article."""
+    if "dateline" not in ctx.memo:  # asked by several extractors
+        ctx.memo["dateline"] = _find_dateline(ctx)
+    return ctx.memo["dateline"]
+
+
+def _find_dateline(ctx: Context) -> Place | None:
     lo, hi = 0, min(len(ctx.norm), ctx.body_start + DATELINE_REACH)
     cands = [(h, True) for h, _ in _province_hits(ctx, lo, hi)]
     cands += [(h, False) for h in _abroad_hits(ctx, lo, hi, strict=False)]

@@ -17,6 +17,7 @@ from etl.gazetteer_match import (  # noqa: F401 - extractors import these here
     Matcher,
     compile_matcher,
     compile_matchers,
+    find_each,
     km_key,
     latin_runs,
     trie_branches,
@@ -54,6 +55,15 @@ def _matchers() -> dict[str, Matcher]:
     }
     found = compile_matchers([(_km_table(km), en) for km, en in tables.values()])
     return dict(zip(tables, found, strict=True))
+
+
+MATCHERS = ("ministry", "province", "partner", "country", "abroad", "organizer")
+
+
+def find_all(text: str) -> dict[str, list[Hit]]:
+    """Hits of every gazetteer matcher in normalised text ("province" -> province_matcher().find)."""
+    matchers = _matchers()
+    return dict(zip(MATCHERS, find_each([matchers[n] for n in MATCHERS], text), strict=True))
 
 
 @cache

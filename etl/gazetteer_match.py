@@ -57,6 +57,10 @@ class Matcher:
                 hits.append(Hit(key, _unsqueeze(starts, start), _unsqueeze(starts, end - 1) + 1))
         return hits
 
+    def english(self, text: str) -> Iterator[Hit]:
+        """English hits in text order (see find)."""
+        return self._english(text)
+
     def _english(self, text: str) -> Iterator[Hit]:
         if self.en_regex is None:
             return
@@ -65,6 +69,29 @@ class Matcher:
                 key = self.en_keys.get(_en_key(m.group()))
                 if key is not None:
                     yield Hit(key, m.start(), m.end())
+
+
+def find_each(matchers: list[Matcher], text: str) -> list[list[Hit]]:
+    """[m.find(text) for m in matchers], for matchers compiled together: their shared automaton's
+    occurrences are walked once, each taken by its own matcher's leftmost-longest rule."""
+    automaton = matchers[0].km_automaton
+    if automaton is None or any(m.km_automaton is not automaton for m in matchers):
+        return [m.find(text) for m in matchers]
+    squeezed, starts = squeeze_spaces(text)
+    found: dict[int, list[Hit]] = {m.group: [] for m in matchers}
+    done = dict.fromkeys(found, 0)
+    for start, end, group, key in _occurrences(automaton, squeezed):
+        if start >= done.get(group, end):
+            done[group] = end
+            found[group].append(
+                Hit(key, _unsqueeze(starts, start), _unsqueeze(starts, end - 1) + 1)
+            )
+    out = []
+    for m in matchers:
+        hits = found[m.group]
+        hits += m.english(text)
+        out.append(sorted(hits, key=lambda h: h.start))
+    return out
 
 
 _SINGLE_SPACE = re.compile("(?<! ) (?! )")
