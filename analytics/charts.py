@@ -13,8 +13,10 @@ PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
 KIND_COLORS = {"un_agency": "#1f77b4", "donor": "#d62728", "ngo": "#2ca02c", "generic": "#9467bd",
                "country": "#ff7f0e", "bloc": "#8c564b", "other": "#7f7f7f"}
 SEQUENTIAL = "Blues"
-PALETTE = px.colors.qualitative.D3  # saturated, tells 10 groups apart on a projector
+# Saturated, tells groups apart on a projector; D3's grey is left out: grey means "(none)"/"Other".
+PALETTE = [c for c in px.colors.qualitative.D3 if c != "#7F7F7F"]
 NEUTRAL = {"none": "#c8c8c8", "other": "#8c8c8c"}  # "(none)" and "Other" groups stay grey
+TICK_CHARS = 24  # category tick labels longer than this are cut (the full name stays in the hover)
 
 
 def style(fig: go.Figure, height: int = 440, legend_title: str | None = None) -> go.Figure:
@@ -33,18 +35,69 @@ def style(fig: go.Figure, height: int = 440, legend_title: str | None = None) ->
     return fig
 
 
+def count_axis(fig: go.Figure, peak: float, axis: str = "y") -> go.Figure:
+    """Meeting counts are whole numbers: no 0.5 ticks on small data, thousands separated."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(tickformat=",d", rangemode="tozero", **({"dtick": 1} if peak <= 5 else {}))
+    return fig
+
+
+def month_ticks(fig: go.Figure, periods: pd.Series, month_names: list[str], freq: str = "month") -> go.Figure:
+    """Date-axis ticks spelled with `month_names` (plotly itself only knows English month names):
+    every 1/2/3/6 months with the year under January and the first tick, or only years on long spans."""
+    days = pd.to_datetime(pd.Series(periods)).dropna()
+    if days.empty:
+        return fig
+    first, last = days.min().to_period("M"), days.max().to_period("M")
+    span = (last - first).n + 1
+    step = next((s for s in (1, 2, 3, 6) if span / s <= 12), 12)
+    months = [m for m in pd.period_range(first, last, freq="M") if (m.month - 1) % step == 0]
+    if step == 12 or not months:
+        months = [pd.Period(year=y, month=1, freq="M") for y in range(first.year, last.year + 1)]
+        text = [str(m.year) for m in months]
+    else:
+        text = [month_names[m.month - 1] + (f"<br>{m.year}" if m.month == 1 or i == 0 else "")
+                for i, m in enumerate(months)]
+    fig.update_xaxes(tickvals=[m.to_timestamp() for m in months], ticktext=text, tickangle=0,
+                     hoverformat="%Y-%m-%d" if freq == "week" else "%Y-%m")
+    return fig
+
+
+def short_label(text: str, limit: int = TICK_CHARS) -> str:
+    """`text` cut to about `limit` characters at a word space, else before a Khmer base letter, + '…'."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit // 2, limit)
+    if cut < 0:  # never split a Khmer cluster: cut before a consonant/independent vowel not after coeng
+        cut = next((i for i in range(limit, limit // 2, -1)
+                    if "\u1780" <= text[i] <= "\u17b3" and text[i - 1] != "\u17d2"), limit)
+    return text[:cut].rstrip() + "…"
+
+
+def group_colors(groups, color_map: dict | None) -> dict:
+    """Palette colours for the groups in order; groups in `color_map` (the grey ones) keep theirs."""
+    named = [g for g in groups if g not in (color_map or {})]
+    return {**{g: PALETTE[i % len(PALETTE)] for i, g in enumerate(named)}, **(color_map or {})}
+
+
 def stacked_bars(frame: pd.DataFrame, x: str, y: str, color: str | None, labels: dict,
-                 key: str | None = None, color_map: dict | None = None) -> go.Figure:
-    """Stacked bars over time (x = period); `key` column goes to customdata for click-to-filter."""
-    order = {}
+                 key: str | None = None, color_map: dict | None = None,
+                 months: list[str] | None = None, freq: str = "month") -> go.Figure:
+    """Stacked bars over time (x = period); `key` column goes to customdata for click-to-filter;
+    `months` (12 names) spell the date ticks in the page's language."""
+    order, colors = {}, {}
     if color:  # biggest groups first, the grey "(none)"/"Other" last, in legend and stack alike
         totals = frame.groupby(color)[y].sum().sort_values(ascending=False).index.tolist()
         order = {color: sorted(totals, key=lambda g: g in (color_map or {}))}
-    fig = px.bar(frame, x=x, y=y, color=color, labels=labels, color_discrete_map=color_map or {},
+        colors = group_colors(order[color], color_map)
+    fig = px.bar(frame, x=x, y=y, color=color, labels=labels, color_discrete_map=colors,
                  color_discrete_sequence=PALETTE, category_orders=order,
                  custom_data=[key] if key else None)
     fig.update_layout(barmode="stack", xaxis_title=None)
-    return style(fig)
+    peak = frame.groupby(x)[y].sum().max() if not frame.empty else 0
+    if months:
+        month_ticks(fig, frame[x], months, freq)
+    return count_axis(style(fig), peak)
 
 
 def ranking_bars(frame: pd.DataFrame, label: str, value: str, color: str | None, labels: dict,
@@ -53,7 +106,8 @@ def ranking_bars(frame: pd.DataFrame, label: str, value: str, color: str | None,
     fig = px.bar(frame, x=value, y=label, color=color, orientation="h", labels=labels,
                  custom_data=[key], color_discrete_map=color_map or {})
     fig.update_layout(yaxis={"categoryorder": "total ascending", "title": None})
-    return style(fig, height=max(320, 34 * len(frame) + 120))
+    peak = frame[value].max() if not frame.empty else 0
+    return count_axis(style(fig, height=max(320, 34 * len(frame) + 120)), peak, axis="x")
 
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, labels: dict) -> go.Figure:
@@ -61,9 +115,11 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, labels: dict) -> go.Fig
     grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", fill_value=0)
     fig = px.imshow(grid, text_auto=True, color_continuous_scale=SEQUENTIAL, aspect="auto",
                     labels=labels)
-    fig.update_traces(texttemplate="%{z:.0f}", hovertemplate=None)
+    fig.update_traces(texttemplate="%{z:.0f}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>")
     fig.update_layout(coloraxis_showscale=False, xaxis_title=None, yaxis_title=None)
-    fig.update_xaxes(side="top", tickangle=-30)
+    # Long (Khmer) names on a slant collide: cut them and slant more; hover keeps the full names.
+    fig.update_xaxes(side="top", tickangle=-50, tickvals=list(grid.columns),
+                     ticktext=[short_label(str(c)) for c in grid.columns])
     return style(fig, height=max(320, 40 * len(grid) + 160))
 
 

@@ -20,6 +20,7 @@ PENDING = "ui_filters_pending"  # set by a chart click, applied before the widge
 VERSION_STATE = "ui_warehouse_version"
 PAGE_STATE = "ui_page"  # the page of the last run
 WIDGET = {name: f"sidebar_{name}" for name in PARAMS}
+BLANK = "–"  # an empty table cell
 DATE_MIN, DATE_MAX = date(1979, 1, 1), date(2100, 12, 31)  # the date pickers' range
 
 
@@ -33,6 +34,11 @@ def lang() -> str:
 def t(key: str, **values) -> str:
     """A UI string in the current language."""
     return i18n.t(key, lang(), **values)
+
+
+def months() -> list[str]:
+    """The twelve short month names in the current language (for date-axis ticks)."""
+    return t("chart.months").split(",")
 
 
 @contextmanager
@@ -227,7 +233,7 @@ def filter_on_select(event, field: str, filters: Filters, chart_key: str) -> Non
 def label(kind: str, key) -> str:
     """Display text of one value: kind is ministry/province/partner/type/kind/other (plain text)."""
     language = lang()
-    if key is None or (isinstance(key, float) and pd.isna(key)):
+    if is_missing(key):
         return i18n.t("value.none", language)
     if key == queries.OTHER:
         return i18n.t("value.other", language)
@@ -253,7 +259,8 @@ def labelled(frame: pd.DataFrame, column: str, kind: str, into: str = "label") -
 
 
 def table(frame: pd.DataFrame, spec: list[tuple[str, str, str | None]]) -> pd.DataFrame:
-    """Columns for display: (column, header string key, name kind or None); lists become '·'-joined."""
+    """Columns for display: (column, header string key, name kind or None); lists become '·'-joined;
+    empty cells show BLANK, not 'None'."""
     out = pd.DataFrame(index=frame.index)
     for column, header, kind in spec:
         values = frame[column]
@@ -263,7 +270,22 @@ def table(frame: pd.DataFrame, spec: list[tuple[str, str, str | None]]) -> pd.Da
             values = [" · ".join(label(kind, v) for v in cell) if _is_list(cell) else label(kind, cell)
                       for cell in values]
         out[t(header)] = values
-    return out.reset_index(drop=True)
+    return blank_missing(out.reset_index(drop=True))
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text/date columns with BLANK in empty cells (Streamlit would print 'None'); numbers stay numbers."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object and values.map(is_missing).any():
+            out[column] = [BLANK if is_missing(v) else v for v in values]
+    return out
+
+
+def is_missing(value) -> bool:
+    """None, NaN, NaT or pd.NA (a list is never missing, even when empty)."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def _is_list(value) -> bool:

@@ -17,7 +17,7 @@ with ui.warehouse() as con:
     ui.stop_if_empty(total)
     st.subheader(ui.t("freq.total"))
     labels = {"period": period, "meetings": ui.t("col.meetings")}
-    st.plotly_chart(charts.stacked_bars(total, "period", "meetings", None, labels),
+    st.plotly_chart(charts.stacked_bars(total, "period", "meetings", None, labels, months=ui.months(), freq=freq),
                     config=charts.PLOTLY_CONFIG, key="frequency_total")
 
     st.caption(ui.t("click.hint"))
@@ -27,7 +27,7 @@ with ui.warehouse() as con:
                                       top_n=top_n), "grp", by)
         labels = {"period": period, "meetings": ui.t("col.meetings"), "label": ui.t(f"col.{by}")}
         event = st.plotly_chart(charts.stacked_bars(frame, "period", "meetings", "label", labels, "grp",
-                                                    ui.neutral_colors()),
+                                                    ui.neutral_colors(), ui.months(), freq),
                                 config=charts.PLOTLY_CONFIG, key=f"frequency_by_{by}",
                                 on_select="rerun", selection_mode="points")
         ui.filter_on_select(event, field, filters, f"frequency_by_{by}")

@@ -35,7 +35,7 @@ with ui.warehouse() as con:
                         "partner", "partner")
     labels = {"period": ui.t("col.month"), "meetings": ui.t("col.meetings"), "label": ui.t("col.partner")}
     tabs[2].plotly_chart(charts.stacked_bars(trend, "period", "meetings", "label", labels,
-                                             color_map=ui.neutral_colors()),
+                                             color_map=ui.neutral_colors(), months=ui.months()),
                          config=charts.PLOTLY_CONFIG, key="partners_trend")
 
     pairs = ui.cached(queries.partner_pairs, con, filters, top_n=12)
