@@ -97,6 +97,45 @@ def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
             st.dataframe(evidence.drop(columns="doc_id"), hide_index=True, width="stretch")
 
 
+def plain_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A read-layer frame for display: headers in the page language (col.<name> strings), times to
+    the minute, days without 00:00, empty cells as '–'."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            times = out[column]
+            daily = (times.dropna() == times.dropna().dt.normalize()).all()
+            out[column] = times.dt.strftime("%Y-%m-%d" if daily else "%Y-%m-%d %H:%M")
+    headers = {c: ui.t(f"col.{c}") for c in out.columns if f"col.{c}" in i18n.strings()}
+    return ui.blank_missing(out.rename(columns=headers))
+
+
+def reasons_text(reasons) -> str:
+    """The review queue's '; '-joined reasons in the page language ('sources disagree on X' too)."""
+    if ui.is_missing(reasons):
+        return ui.BLANK
+    return " · ".join(_reason(r) for r in str(reasons).split("; "))
+
+
+def _reason(reason: str) -> str:
+    head, on, fields = reason.partition(" on ")
+    key = f"reason.{head}{on.rstrip()}"
+    if key not in i18n.strings():
+        return reason
+    names = [ui.t(f"field.{f}") if f"field.{f}" in i18n.strings() else f for f in fields.split(", ") if f]
+    return " ".join([ui.t(key), ", ".join(names)]).strip()
+
+
+def review_table(queue: pd.DataFrame) -> pd.DataFrame:
+    """The review queue as shown: translated headers, names in the page language, reasons in words."""
+    return ui.table(queue.assign(reasons=[reasons_text(r) for r in queue["reasons"]]), [
+        ("meeting_date", "col.date", None), ("title", "col.title", None),
+        ("province", "col.province", "province"), ("lead_ministry", "col.ministry", "ministry"),
+        ("organizer", "col.organizer", None), ("confidence", "col.confidence", None),
+        ("n_sources", "col.n_sources", None), ("reasons", "col.reasons", None),
+        ("meeting_id", "col.meeting_id", None)])
+
+
 def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
     """Coverage rows with translated field labels and a percentage share."""
     return pd.DataFrame({

@@ -267,10 +267,16 @@ def table(frame: pd.DataFrame, spec: list[tuple[str, str, str | None]]) -> pd.Da
         if pd.api.types.is_datetime64_any_dtype(values):
             values = values.dt.date  # meeting dates are days; no 00:00:00
         if kind:
-            values = [" · ".join(label(kind, v) for v in cell) if _is_list(cell) else label(kind, cell)
-                      for cell in values]
+            values = [_cell(kind, cell) for cell in values]
         out[t(header)] = values
     return blank_missing(out.reset_index(drop=True))
+
+
+def _cell(kind: str, value) -> str:
+    """One table cell of names: a list '·'-joined; nothing known is BLANK (legends say '(none)')."""
+    if _is_list(value):
+        return " · ".join(label(kind, v) for v in value) or BLANK
+    return BLANK if is_missing(value) else label(kind, value)
 
 
 def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ with ui.warehouse() as con:
     else:
         st.caption(ui.t("explorer.count", n=total))
     export_buttons(table, "meetings", filters, key="explorer_export")
-    event = st.dataframe(table, key="explorer_table", on_select="rerun", selection_mode="single-row",
+    event = st.dataframe(ui.blank_missing(table), key="explorer_table", on_select="rerun", selection_mode="single-row",
                          hide_index=True, width="stretch")
     rows = [r for r in event.selection.rows if r < len(table)]
     if not rows:

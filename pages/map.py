@@ -28,5 +28,5 @@ with ui.warehouse() as con:
     listed = counts[counts["province"].notna()]
     st.dataframe(ui.table(listed.assign(code=listed["province_code"]), [
         ("province", "col.province", None), ("name_km", "map.name_km", None),
-        ("code", "map.code", None), ("meetings", "col.meetings", None)]),
-        hide_index=True, width="stretch")
+        ("code", "map.code", None), ("meetings", "col.meetings", None)]), hide_index=True, width="stretch",
+        column_config={ui.t("col.meetings"): st.column_config.NumberColumn(format="localized")})

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import explore, quality, ui
-from analytics.explore_view import coverage_table, show_detail
+from analytics.explore_view import coverage_table, plain_table, review_table, show_detail
 from analytics.export import export_buttons
 
 with ui.warehouse() as con:
@@ -26,7 +26,8 @@ with ui.warehouse() as con:
     else:
         st.dataframe(coverage_table(coverage), hide_index=True, key="quality_coverage", height="content",
                      column_config={ui.t("quality.share"): st.column_config.ProgressColumn(
-                         format="%.1f%%", min_value=0, max_value=100)})
+                         format="%.1f%%", min_value=0, max_value=100),
+                         ui.t("col.meetings"): st.column_config.NumberColumn(format="localized")})
 
     queue = ui.cached(quality.review_queue, con, filters)
     n_queue = ui.cached(quality.review_queue_count, con, filters)
@@ -37,7 +38,7 @@ with ui.warehouse() as con:
         st.success(ui.t("quality.review_empty"))
     else:
         export_buttons(queue, "review_queue", filters, key="quality_review_export")
-        event = st.dataframe(queue, hide_index=True, width="stretch", key="quality_review",
+        event = st.dataframe(review_table(queue), hide_index=True, width="stretch", key="quality_review",
                              on_select="rerun", selection_mode="single-row")
         picked = [r for r in event.selection.rows if r < len(queue)]
         if picked:
@@ -48,17 +49,17 @@ with ui.warehouse() as con:
     if rejected.empty:
         st.caption(ui.t("quality.rejected_empty"))
     else:
-        st.dataframe(rejected, hide_index=True, width="stretch", key="quality_rejected")
+        st.dataframe(plain_table(rejected), hide_index=True, width="stretch", key="quality_rejected")
 
     st.subheader(ui.t("quality.runs"))
     runs = quality.ingest_runs(con)
     if runs.empty:
         st.caption(ui.t("quality.runs_empty"))
     else:
-        st.dataframe(runs, hide_index=True, width="stretch", key="quality_runs")
+        st.dataframe(plain_table(runs), hide_index=True, width="stretch", key="quality_runs")
 
     st.subheader(ui.t("quality.corrections"))
     st.markdown(quality.corrections_help(ui.lang()))
     applied = quality.applied_corrections(con)
     if not applied.empty:
-        st.dataframe(applied, hide_index=True, width="stretch", key="quality_corrections")
+        st.dataframe(plain_table(applied), hide_index=True, width="stretch", key="quality_corrections")

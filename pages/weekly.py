@@ -10,9 +10,11 @@ def week_picker(weeks: list[str], lab: dict) -> str:
     """Select box: the last complete week first, then the weeks that hold meetings (newest first)."""
     options = list(dict.fromkeys([report.last_complete_week(), *weeks]))
 
+    months = ui.months()  # plotly/strftime month names are English only
+
     def label(week: str) -> str:
         start, end = report.parse_week(week)
-        return f"{week} ({start:%d %b} – {end:%d %b %Y})"
+        return f"{week} ({start.day} {months[start.month - 1]} – {end.day} {months[end.month - 1]} {end.year})"
 
     return st.selectbox(lab["week"], options, key="weekly_week", format_func=label)
 
@@ -39,11 +41,17 @@ def numbers(b: report.Briefing, lab: dict) -> None:
 
 
 def named(df, key: str, lang: str):
-    """Breakdown with Khmer names when the page is in Khmer."""
+    """Breakdown with Khmer names when the page is in Khmer ("Unknown" too)."""
     if lang == "km" and not df.empty:
-        df = df.assign(**{key: [km or en for en, km in zip(df[key], df["name_km"].fillna(""),
-                                                           strict=True)]})
+        unknown = ui.t("value.unknown")
+        df = df.assign(**{key: [km or (unknown if en == "Unknown" else en)
+                                for en, km in zip(df[key], df["name_km"].fillna(""), strict=True)]})
     return df[[key, "meetings"]]
+
+
+def shown(df, lab: dict):
+    """A briefing table as displayed: headers in the page language, empty cells as '–'."""
+    return ui.blank_missing(df.rename(columns={c: lab.get(c, c) for c in df.columns}))
 
 
 with ui.warehouse() as con:
@@ -58,12 +66,14 @@ with ui.warehouse() as con:
     if b.n_meetings == 0:
         st.info(lab["no_meetings"] + (" " + lab["latest_week"].format(week=weeks[0]) if weeks else ""))
     st.subheader(lab["frequency"])
-    st.plotly_chart(deck.frequency_figure(b, lang), key="weekly_frequency")
+    # The average's label sits over the bars: give it a backdrop so both stay readable when projected.
+    st.plotly_chart(deck.frequency_figure(b, lang).update_annotations(bgcolor="rgba(255,255,255,0.85)"),
+                    key="weekly_frequency")
     left, right = st.columns(2)
     left.subheader(lab["by_ministry"])
-    left.dataframe(named(b.by_ministry, "ministry", lang), hide_index=True)
+    left.dataframe(shown(named(b.by_ministry, "ministry", lang), lab), hide_index=True)
     right.subheader(lab["by_province"])
-    right.dataframe(named(b.by_province, "province", lang), hide_index=True)
+    right.dataframe(shown(named(b.by_province, "province", lang), lab), hide_index=True)
     st.subheader(lab["partners_chart"])
     if b.partners.empty:
         st.caption(lab["no_partners"])
@@ -71,6 +81,8 @@ with ui.warehouse() as con:
         st.plotly_chart(deck.partners_figure(b, lang), key="weekly_partners")
     st.subheader(f"{lab['semester_progress']} · {b.semester}")
     st.caption(lab["semester_note"])
-    st.dataframe(b.reviews.assign(status=b.reviews["status"].map(lab.get)), hide_index=True)
+    st.dataframe(shown(b.reviews.assign(status=b.reviews["status"].map(lab.get)), lab), hide_index=True)
     st.subheader(lab["meetings_list"])
-    st.dataframe(b.meetings.drop(columns=["province_km", "meeting_id"]), hide_index=True)
+    places = b.meetings["province_km"] if lang == "km" else b.meetings["province"]
+    st.dataframe(shown(b.meetings.assign(province=places.fillna(b.meetings["province"]))
+                       .drop(columns=["province_km", "meeting_id"]), lab), hide_index=True)

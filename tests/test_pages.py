@@ -1,12 +1,15 @@
 """AppTest over the entry point and every page: with the fixture warehouse, without one, empty, with filters
 from the URL, in Khmer; asserts on what is shown (metrics, table rows, captions, messages)."""
 
+import json
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics import charts, ui
 from tests.db_fixtures import SCHEMA, make_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,3 +181,87 @@ def test_demo_banner(tmp_path, monkeypatch):
     at = run("pages/overview.py", path, monkeypatch)
     assert [w.value for w in at.warning] == [
         "Demo data: this warehouse is synthetic (made by `make demo`), not real meetings."]
+
+
+def layouts(at: AppTest) -> list[dict]:
+    """The plotly layouts the page sent to the browser, in page order."""
+    return [json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+@pytest.mark.parametrize("page", EVERY)
+def test_no_table_cell_reads_none(page, lang, warehouse, monkeypatch):
+    at = run(page, warehouse, monkeypatch, lang=lang)
+    assert shown(at)["exceptions"] == []
+    for frame in (d.value for d in at.dataframe):
+        for column in frame.columns:
+            cells = frame[column]
+            if cells.dtype == object:
+                assert not cells.map(ui.is_missing).any() and "None" not in cells.astype(str).tolist(), (
+                    page, column, cells.tolist())
+
+
+def test_missing_names_show_a_dash_and_never_crash():
+    frame = pd.DataFrame({"units": [pd.NA, ["Ministry of Health"], [], None], "n": [1, 2, 3, 4]})
+    got = ui.table(frame, [("units", "col.organizer", "ministry"), ("n", "col.meetings", None)])
+    assert got.values.tolist() == [["–", 1], ["Ministry of Health", 2], ["–", 3], ["–", 4]]
+    assert ui.label("ministry", pd.NA) == "(none)"  # chart legends name the group
+
+
+def test_count_axes_have_whole_ticks_and_months_in_the_page_language(warehouse, monkeypatch):
+    at = run("pages/frequency.py", warehouse, monkeypatch, lang="km")
+    bars = layouts(at)[:3]  # total, by ministry, by province (then the calendar)
+    assert [(b["yaxis"]["dtick"], b["yaxis"]["tickformat"]) for b in bars] == [(1, ",d")] * 3
+    assert bars[0]["xaxis"]["ticktext"] == [
+        "កក្កដា<br>2022", "តុលា", "មករា<br>2023", "មេសា", "កក្កដា", "តុលា", "មករា<br>2024", "មេសា", "កក្កដា"]
+    assert bars[0]["xaxis"]["tickvals"][:2] == ["2022-07-01T00:00:00", "2022-10-01T00:00:00"]
+    at = run("pages/frequency.py", warehouse, monkeypatch)
+    assert layouts(at)[0]["xaxis"]["ticktext"] == [
+        "Jul<br>2022", "Oct", "Jan<br>2023", "Apr", "Jul", "Oct", "Jan<br>2024", "Apr", "Jul"]
+    ranking = layouts(run("pages/partners.py", warehouse, monkeypatch))[0]
+    assert (ranking["xaxis"]["dtick"], ranking["xaxis"]["tickformat"]) == (1, ",d")
+
+
+def test_long_date_spans_tick_years_and_big_counts_tick_freely():
+    frame = pd.DataFrame({"period": pd.date_range("2015-01-01", "2026-11-01", freq="MS"), "meetings": 40})
+    fig = charts.stacked_bars(frame, "period", "meetings", None, {}, months=ui.months())
+    assert fig.layout.xaxis.ticktext == tuple(str(y) for y in range(2015, 2027))
+    assert fig.layout.yaxis.dtick is None and fig.layout.yaxis.tickformat == ",d"
+
+
+def test_heatmap_labels_are_cut_on_khmer_cluster_or_word_boundaries():
+    assert charts.short_label("ក្រសួងការងារ និងបណ្តុះបណ្តាលវិជ្ជាជីវៈ") == "ក្រសួងការងារ…"
+    assert charts.short_label("ទីភ្នាក់ងារសហរដ្ឋអាមេរិកសម្រាប់ការអភិវឌ្ឍអន្តរជាតិ") == "ទីភ្នាក់ងារសហរដ្ឋអាមេរិក…"
+    assert charts.short_label("Ministry of Health") == "Ministry of Health"
+
+
+def test_partner_matrix_labels_are_short_and_slanted(warehouse, monkeypatch):
+    at = run("pages/partners.py", warehouse, monkeypatch, lang="km")
+    matrix = layouts(at)[1]
+    assert matrix["xaxis"]["tickangle"] == -50
+    assert all(len(text) <= charts.TICK_CHARS + 1 for text in matrix["xaxis"]["ticktext"])
+    assert matrix["xaxis"]["ticktext"] == ["ក្រសួងអភិវឌ្ឍន៍ជនបទ"]
+
+
+def test_stacked_groups_get_distinct_colours_and_grey_means_other():
+    frame = pd.DataFrame({"period": ["2024-01-01"] * 10, "meetings": range(10, 0, -1),
+                          "label": [f"g{i}" for i in range(8)] + ["Other", "(none)"]})
+    fig = charts.stacked_bars(frame, "period", "meetings", "label", {}, color_map=ui.neutral_colors())
+    colors = {trace.name: trace.marker.color for trace in fig.data}
+    assert len({colors[f"g{i}"] for i in range(8)}) == 8
+    assert not {colors[f"g{i}"] for i in range(8)} & {"#7F7F7F", *charts.NEUTRAL.values()}
+    assert (colors["Other"], colors["(none)"]) == (charts.NEUTRAL["other"], charts.NEUTRAL["none"])
+
+
+def test_weekly_page_speaks_khmer(warehouse, monkeypatch):
+    monkeypatch.setenv("KM_DB", str(warehouse))
+    at = AppTest.from_file(str(ROOT / "pages/weekly.py"), default_timeout=60)
+    at.query_params["lang"] = "km"
+    at.session_state["weekly_week"] = "2024-W31"
+    at.run()
+    assert shown(at)["exceptions"] == []
+    picker = at.selectbox(key="weekly_week")
+    assert picker.format_func("2024-W31") == "2024-W31 (29 កក្កដា – 4 សីហា 2024)"
+    headers = [list(d.value.columns) for d in at.dataframe]
+    assert headers[:2] == [["ក្រសួង", "កិច្ចប្រជុំ"], ["រាជធានី-ខេត្ត", "កិច្ចប្រជុំ"]]
+    assert at.dataframe[1].value["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល"]

@@ -89,7 +89,8 @@ def test_explorer_in_khmer(warehouse):
     at = app("explorer.py", sidebar_lang="km")
     no_errors(at)
     frame = [d for d in at.dataframe if d.key == "explorer_table"][0].value
-    assert frame["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល", "រាជធានីភ្នំពេញ", None, "ខេត្តកណ្តាល"]
+    # an empty cell shows a dash, never "None"
+    assert frame["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល", "រាជធានីភ្នំពេញ", "–", "ខេត្តកណ្តាល"]
 
 
 def test_explorer_detail_highlights_escaped_evidence(warehouse):
@@ -115,11 +116,15 @@ def test_quality_page_with_data_and_filters(warehouse):
         ("Documents", "4"), ("Meeting reports", "4"), ("Not a meeting", "0"), ("Rejected inputs", "1")]
     coverage = frame_with(at, "Share")
     assert coverage.set_index("Field").loc["Province"].tolist() == [3, 75.0]
-    assert frame_with(at, "reasons")["meeting_id"].tolist() == [
-        "m2", "m4"]
-    assert frame_with(at, "reason")["reason"].tolist() == [
-        "no Khmer text"]
+    queue = frame_with(at, "Why check it")
+    assert queue[["Meeting ID", "Province", "Why check it"]].values.tolist() == [
+        ["m2", "Kandal", "sources disagree on Chair"], ["m4", "–", "no province"]]
+    assert frame_with(at, "Reason")[["Source", "Reason", "Seen at"]].values.tolist() == [
+        ["data/raw/empty.txt", "no Khmer text", "2024-08-01 09:00"]]
     assert any("data/corrections.csv" in m.value for m in at.markdown)
+    at = app("quality.py", sidebar_lang="km")
+    assert frame_with(at, "មូលហេតុត្រូវពិនិត្យ")["មូលហេតុត្រូវពិនិត្យ"].tolist() == [
+        "ប្រភពមិនស្របគ្នាលើ អធិបតី", "គ្មានរាជធានី/ខេត្ត"]
     at = app("quality.py", quality_review={"selection": {"rows": [1], "columns": [], "cells": []}})
     no_errors(at)
     assert r'\=HYPERLINK\("http\://x"\) កិច្ចប្រជុំក្រុមការងារអន្តរក្រសួង' in [s.value for s in at.subheader]
