@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick
+
 from etl import gazetteer
 from etl.extract_bodies import ministry_hits
 from etl.extract_context import Context, VenueGuarded
@@ -68,9 +70,9 @@ def meeting_sentences(ctx: Context, limit: int = 3) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_cambodian(ctx: Context, head: str) -> bool:
+def _is_cambodian(ctx: Context, index: dict[str, int]) -> bool:
     """A Cambodian state actor in the headline or lead (foreign ministries do not count)."""
-    if _CAMBODIAN.search(head):
+    if _in(index, "cambodian", len(ctx.head)):
         return True
     hi = ctx.lead_end
     if any(usable for _, usable in province_mentions(ctx, ctx.body_start, hi)):
@@ -86,23 +88,65 @@ def _non_state_holder() -> re.Pattern[str]:
     return re.compile(f"{of_holder}(?:{words})|{nt('(?:ទីស្នាក់ការ|សាខា) ?')}(?:{words})")
 
 
-def _negatives(head: str, title: str, strong_title: bool) -> float:
+_HEAD_GROUPS = (
+    ("hold_verbs", "public_bodies")
+    + ("roundup", "courtesy", "speech", "crime", "party", "visit", "ceremony", "future")
+    + ("cambodian", "home")
+)
+
+
+@cache
+def _head_words() -> ahocorasick.Automaton:
+    """Every plain cue word the score looks for in the head, one automaton: a word -> its groups."""
+    cues = gazetteer.meeting_cues()
+    lists = {g: cues["negative"][g] if g in cues["negative"] else cues.get(g) for g in _HEAD_GROUPS}
+    lists["cambodian"], lists["home"] = _CAMBODIAN.pattern.split("|"), _HOME.pattern.split("|")
+    groups: dict[str, set[str]] = {}
+    for group, words in lists.items():
+        for word in words:
+            groups.setdefault(word, set()).add(group)
+    automaton = ahocorasick.Automaton()
+    for word, found in groups.items():
+        automaton.add_word(word, (len(word), tuple(found)))
+    automaton.make_automaton()
+    return automaton
+
+
+def head_index(head: str) -> dict[str, int]:
+    """Group -> end of its first-ending word in head: one pass answers every "does a word of this
+    group stand in the head / its first n characters (the title)" question, as the group's regex
+    would (the words are plain text)."""
+    first: dict[str, int] = {}
+    for end, (_, groups) in _head_words().iter(head):
+        for group in groups:
+            first.setdefault(group, end + 1)  # ends come in increasing order
+    return first
+
+
+def _in(index: dict[str, int], group: str, limit: int) -> bool:
+    """Whether a word of the group ends within the first `limit` characters of the head."""
+    return index.get(group, limit + 1) <= limit
+
+
+def _negatives(index: dict[str, int], head: str, title: str, strong_title: bool) -> float:
+    """Round-ups, courtesy calls, speeches ...; the title is the head's first len(title) chars."""
+    t, whole = len(title), len(head)
     score = 0.0
-    if _rx("roundup").search(title or head[:200]):
+    if _in(index, "roundup", t or min(200, whole)):
         score -= 4.0
-    if _rx("courtesy").search(title or head) and not strong_title:
+    if _in(index, "courtesy", t or whole) and not strong_title:
         score -= 2.0
-    if _rx("speech").search(head):
+    if _in(index, "speech", whole):
         score -= 2.5
-    if _rx("crime").search(title):
+    if _in(index, "crime", t):
         score -= 1.5
-    if _rx("party").search(title):
+    if _in(index, "party", t):
         score -= 4.0
-    if _rx("visit").search(title) and not strong_title:
+    if _in(index, "visit", t) and not strong_title:
         score -= 1.5
-    if _rx("ceremony").search(title) and not strong_title:
+    if _in(index, "ceremony", t) and not strong_title:
         score -= 2.0
-    if _rx("future").search(head):
+    if _in(index, "future", whole):
         score -= 4.0
     return score
 
@@ -110,17 +154,18 @@ def _negatives(head: str, title: str, strong_title: bool) -> float:
 def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | None]:
     """Weighted cue score for the article and the span of the first meeting cue."""
     title, head = ctx.title_norm, ctx.head
+    index = head_index(head)
     strong = _rx("strong_meeting")
     in_title = strong.search(title)
     lead = ctx.norm[ctx.body_start : ctx.lead_end]
     in_lead = strong.search(lead)
     score = 2.0 if in_title else (1.0 if _rx("meeting").search(title) else 0.0)
     score += 1.5 if in_lead else 0.0
-    score += 1.0 if _rx("hold_verbs").search(head) else 0.0
+    score += 1.0 if _in(index, "hold_verbs", len(head)) else 0.0
     count = len(strong.findall(ctx.body))
     score += 0.5 if count >= 2 else (-1.0 if count == 0 else 0.0)
-    score += 0.5 if _rx("public_bodies").search(head) else -1.5
-    score += 0.0 if _is_cambodian(ctx, head) else -3.0
+    score += 0.5 if _in(index, "public_bodies", len(head)) else -1.5
+    score += 0.0 if _is_cambodian(ctx, index) else -3.0
     if (
         in_lead
         and not in_title
@@ -129,13 +174,13 @@ def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | Non
         score -= 1.0
         past = lead[max(0, in_lead.start() - 30) : in_lead.start()]
         score -= 1.0 if _AFTER_ATTENDING.search(past) else 0.0
-    score += _negatives(head, title, bool(in_title))
+    score += _negatives(index, head, title, bool(in_title))
     if in_lead and _non_state_holder().search(lead, in_lead.start(), in_lead.start() + 400):
         score -= 4.0
     score += 2.0 if support.chair else 0.0
     score += 1.0 if support.reviewed else 0.0
     score += 1.0 if support.dated else 0.0
-    score -= 2.0 if support.abroad_dateline and not _HOME.search(head) else 0.0
+    score -= 2.0 if support.abroad_dateline and not _in(index, "home", len(head)) else 0.0
     cue = None
     if in_title and ctx.title_span:
         cue = (ctx.title_span[0] + in_title.start(), ctx.title_span[0] + in_title.end())
@@ -161,6 +206,8 @@ def meeting_type(
         return derived, None
     for entry in gazetteer.meeting_types():
         for cue in entry["cues"]:
+            if cue not in ctx.norm:
+                continue  # one scan of the document instead of one per sentence
             for lo, hi in spans:
                 at = ctx.norm.find(cue, lo, hi)
                 if at >= 0:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick
+
 from etl import gazetteer
 from etl.extract_context import Context, VenueGuarded
 from etl.normalize import normalize_text as nt
@@ -109,11 +111,26 @@ def _clean_name(ctx: Context, m: re.Match[str]) -> Person | None:
     return Person(m.start(), start, start + len(name), name)
 
 
+@cache
+def _honorific_words() -> ahocorasick.Automaton:
+    """The words a person mention can open with (សម្តេច and the honorifics), for one C pass."""
+    automaton = ahocorasick.Automaton()
+    for word in [nt("សម្តេច"), *(nt(h) for h in gazetteer.titles()["honorifics"])]:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
 def find_people(ctx: Context) -> list[Person]:
     """Every honorific + name mention, in text order."""
     person_rx = _patterns()[0]
+    # the regex is only tried where an opening word starts: what a search from pos would find,
+    # without the engine trying the long alternation at every letter in between
+    starts = sorted({end + 1 - size for end, size in _honorific_words().iter(ctx.norm)})
     people, pos = [], 0
-    while (m := person_rx.search(ctx.norm, pos)) is not None:
+    for at in starts:
+        if at < pos or (m := person_rx.match(ctx.norm, at)) is None:
+            continue
         person = _clean_name(ctx, m)
         if person:
             people.append(person)

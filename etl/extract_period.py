@@ -43,6 +43,15 @@ _ONLINE_EN = re.compile(r"zoom|webex|microsoft teams|google meet|online|video ?c
 _HEADCOUNT = re.compile(nt(r"(?:ចំនួន|សរុប) ?(\d{1,5}) ?(?:រូប|នាក់)"))
 _ATTEND = re.compile(nt("ចូលរួម|វត្តមាន|អញ្ជើញ"))
 _JOIN = re.compile(nt("ចូលរួម|ប្រជុំ|សន្និសីទ|ភ្ជាប់|meeting"), re.IGNORECASE)
+# Words every match of a pattern contains: without one in the document, no sentence is scanned
+_NEEDLES = {
+    _SEMESTER: (nt("ឆមាស"), nt("ដើមឆ្នាំ"), nt("ចុងឆ្នាំ")),
+    _QUARTER: (nt("ត្រីមាសទី"),),
+    _MONTHLY: (nt("ប្រចាំខែ"), nt("ដំណាច់ខែ")),
+    _ANNUAL: (nt("ប្រចាំឆ្នាំ"), nt("ការងារឆ្នាំ"), nt("លទ្ធផលឆ្នាំ"), nt("សន្និបាតបូកសរុប")),
+    _HEADCOUNT: (nt("រូប"), nt("នាក់")),
+    _ONLINE_KM: tuple(alt.split(" ?")[0] for alt in _ONLINE_KM.pattern.split("|")),
+}
 REVIEW_REACH = 120
 # in a meeting sentence, "the work of / over the first six months" is what the meeting reviews
 _WORK_OF = re.compile(nt(r"(?:ការងារ|រយៈពេល) ?$"))
@@ -61,6 +70,8 @@ def _reviewed(
 
     A period after ទិសដៅ (directions for what comes next) is planned, not reviewed.
     """
+    if not _may_match(ctx, rx):
+        return None
     for lo, hi in spans:
         for m in rx.finditer(ctx.norm, lo, hi):
             if _AHEAD.search(ctx.norm, max(lo, m.start() - 24), m.start()):
@@ -70,6 +81,11 @@ def _reviewed(
             if near and near.search(ctx.norm, max(lo, m.start() - NEAR_REACH), m.start()):
                 return m
     return None
+
+
+def _may_match(ctx: Context, rx: re.Pattern[str]) -> bool:
+    """False when the document holds none of the words every match of rx contains."""
+    return any(needle in ctx.norm for needle in _NEEDLES[rx])
 
 
 def _year_after(ctx: Context, end: int, fallback: int | None) -> int | None:
@@ -109,7 +125,7 @@ def extract_period(
 
 def extract_online(ctx: Context) -> Span | None:
     """Span of a video-link cue (Zoom, អនឡាញ, វីដេអូ ...) in a sentence about taking part."""
-    found = list(_ONLINE_KM.finditer(ctx.norm))
+    found = list(_ONLINE_KM.finditer(ctx.norm)) if _may_match(ctx, _ONLINE_KM) else []
     for lo, hi in latin_runs(ctx.norm):
         found += _ONLINE_EN.finditer(ctx.norm, lo, hi)
     for m in sorted(found, key=lambda m: m.start()):
@@ -120,6 +136,8 @@ def extract_online(ctx: Context) -> Span | None:
 
 def extract_participants(ctx: Context, spans: list[Span]) -> tuple[int, Span] | None:
     """A stated head count in a sentence about who took part."""
+    if not _may_match(ctx, _HEADCOUNT):
+        return None
     for lo, hi in spans:
         for m in _HEADCOUNT.finditer(ctx.norm, lo, hi):
             if _ATTEND.search(ctx.norm, lo, hi):
