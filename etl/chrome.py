@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from re import _constants as sre_constants  # the compiler's own parse: see _required_literal
+from re import _parser as sre_parser
 
 RULES_PATH = Path(__file__).resolve().parent / "data" / "chrome.json"
 # Trimmed around a line before matching rules: whitespace plus zero-width/nbsp padding.
@@ -25,7 +27,7 @@ class ChromeRules:
     header: re.Pattern
     drop_line: re.Pattern
     tail_heading: re.Pattern
-    inline_remove: tuple[re.Pattern, ...]
+    inline_remove: tuple[tuple[str, re.Pattern], ...]  # (a literal every match contains, pattern)
     break_markers: tuple[str, ...]
     inline_break: re.Pattern
     not_title: re.Pattern
@@ -33,6 +35,24 @@ class ChromeRules:
 
 def _alternation(patterns: list[str]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _required_literal(pattern: str) -> str:
+    """The longest run of plain characters the pattern's top level always matches ("" if none).
+
+    A page without it cannot match, so the pattern is skipped by one `in` test; a pattern with no
+    literal prefix (such as one opening with \\b) would otherwise be tried at every character."""
+    parsed = sre_parser.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    best = run = ""
+    for op, arg in parsed.data:
+        if op is sre_constants.LITERAL:
+            run += chr(arg)
+            best = max(best, run, key=len)
+        elif op is not sre_constants.AT:  # zero-width assertions keep a run going
+            run = ""
+    return best
 
 
 def _runs(markers: list[str]) -> re.Pattern:
@@ -49,7 +69,7 @@ def load_rules(path: Path = RULES_PATH) -> ChromeRules:
         header=_alternation(data["header"]),
         drop_line=_alternation(data["drop_line"]),
         tail_heading=_alternation(data["tail_heading"]),
-        inline_remove=tuple(re.compile(p) for p in data["inline_remove"]),
+        inline_remove=tuple((_required_literal(p), re.compile(p)) for p in data["inline_remove"]),
         break_markers=tuple(data["inline_break"]),
         inline_break=_runs(data["inline_break"]),
         not_title=_alternation(data["not_title"]),
@@ -72,16 +92,38 @@ def match_key(line: str) -> str:
     return key.replace("\u17d2\u178a", "\u17d2\u178f")
 
 
-def _clean_lines(text: str, rules: ChromeRules) -> list[str]:
-    """Remove inline chrome and split lines at decorative runs ("title +++++ body")."""
-    for pattern in rules.inline_remove:
-        text = pattern.sub("", text)
+def _line_keys(text: str, lines: list[str]) -> list[str]:
+    """match_key of each line (lines = text.split("\\n")), with the characters folded in one pass
+    over the whole text instead of one per line (folding never touches a line break)."""
+    folded = text
+    for char in _ZERO_WIDTH:
+        if char in folded:
+            folded = folded.replace(char, "")
+    if "\u17d2\u178a" in folded:
+        folded = folded.replace("\u17d2\u178a", "\u17d2\u178f")
+    if folded is text:
+        return [trim(line) for line in lines]
+    keys = [trim(line) for line in folded.split("\n")]
+    for i, line in enumerate(lines):
+        if len(line) > KEY_FOLD_MAX_CHARS and len(trim(line)) > KEY_FOLD_MAX_CHARS:
+            keys[i] = trim(line)  # as match_key: a long line is only trimmed
+    return keys
+
+
+def _clean_lines(text: str, rules: ChromeRules) -> list[tuple[str, str]]:
+    """Remove inline chrome and split lines at decorative runs ("title +++++ body"); each line
+    comes with its match_key, so the rules that follow do not fold it again."""
+    for literal, pattern in rules.inline_remove:
+        if literal in text:
+            text = pattern.sub("", text)
     breaks = any(marker in text for marker in rules.break_markers)  # rare: skip the regex
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if rules.drop_line.fullmatch(match_key(line)):
+    lines: list[tuple[str, str]] = []
+    split = text.split("\n")
+    for line, key in zip(split, _line_keys(text, split), strict=True):
+        if rules.drop_line.fullmatch(key):
             continue  # a decoration-only line goes, it does not become a paragraph break
-        lines.extend(rules.inline_break.sub("\n", line).split("\n") if breaks else [line])
+        parts = rules.inline_break.sub("\n", line).split("\n") if breaks else [line]
+        lines.extend([(line, key)] if len(parts) == 1 else [(p, match_key(p)) for p in parts])
     return lines
 
 
@@ -93,11 +135,10 @@ def strip_chrome(text: str, rules: ChromeRules | None = None) -> str:
     return _article(lines, rules, drop_header=True) or _article(lines, rules, drop_header=False)
 
 
-def _article(lines: list[str], rules: ChromeRules, drop_header: bool) -> str:
+def _article(lines: list[tuple[str, str]], rules: ChromeRules, drop_header: bool) -> str:
     kept: list[str] = []
     has_content = False
-    for line in lines:
-        key = match_key(line)
+    for line, key in lines:
         if not key:
             if kept and kept[-1]:
                 kept.append("")

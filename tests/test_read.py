@@ -10,7 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import read
-from etl.chrome import first_line_title, strip_chrome, trim
+from etl.chrome import (
+    _line_keys,
+    _required_literal,
+    first_line_title,
+    match_key,
+    strip_chrome,
+    trim,
+)
 from etl.read import Document, Rejected, iter_input_files, read_documents, read_file, read_text
 from etl.read_formats import iso_date
 
@@ -115,6 +122,28 @@ def test_strip_chrome_rules(page, article):
 def test_strip_chrome_is_idempotent(text):
     once = strip_chrome(text)
     assert strip_chrome(once) == once
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from("ក ខ\n\t្ដត\u200b\u200c\u2060\ufeff\u00a0x"), max_size=700))
+def test_line_keys_are_match_keys(text):
+    lines = text.split("\n")
+    assert _line_keys(text, lines) == [match_key(line) for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [
+        (r"\bdata:image/[\w.+-]+;base64,", "data:image/"),
+        (r"<[\w:-]*image\b[^>]*>[^<]*</[\w:-]*image\s*>", "image"),
+        (r"!\[[^\]\n]*\]", "!["),
+        (r"a\bbc?d", "ab"),
+        (r"ab|cd", ""),
+        (r"(?i)image", ""),
+    ],
+)
+def test_inline_rules_are_skipped_only_without_their_literal(pattern, literal):
+    assert _required_literal(pattern) == literal
 
 
 # --- formats and encodings ----------------------------------------------------------------------
