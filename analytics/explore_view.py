@@ -97,6 +97,17 @@ def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
             st.dataframe(evidence.drop(columns="doc_id"), hide_index=True, width="stretch")
 
 
+def explorer_display(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The Explorer table as drawn: partners named in Khmer on the Khmer page (the export keeps the
+    English keys, as for provinces and ministries), empty cells as '–'."""
+    header = next(km for sql, _, km in explore.COLUMNS if sql == "pp.partners")
+    if lang == "km" and header in table.columns:
+        table = table.assign(**{header: [
+            v if ui.is_missing(v) else "; ".join(i18n.name("partner", p, "km") for p in str(v).split("; "))
+            for v in table[header]]})
+    return ui.blank_missing(table)
+
+
 def plain_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A read-layer frame for display: headers in the page language (col.<name> strings), times to
     the minute, days without 00:00, empty cells as '–'."""

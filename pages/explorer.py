@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import explore, ui
-from analytics.explore_view import md, show_detail
+from analytics.explore_view import explorer_display, md, show_detail
 from analytics.export import export_buttons
 
 LIMIT = 1000  # rows drawn in the browser (newest first); the CLI export has no limit
@@ -23,7 +23,7 @@ with ui.warehouse() as con:
     else:
         st.caption(ui.t("explorer.count", n=total))
     export_buttons(table, "meetings", filters, key="explorer_export")
-    event = st.dataframe(ui.blank_missing(table), key="explorer_table", on_select="rerun", selection_mode="single-row",
+    event = st.dataframe(explorer_display(table, ui.lang()), key="explorer_table", on_select="rerun", selection_mode="single-row",
                          hide_index=True, width="stretch")
     rows = [r for r in event.selection.rows if r < len(table)]
     if not rows:

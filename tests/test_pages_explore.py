@@ -91,6 +91,9 @@ def test_explorer_in_khmer(warehouse):
     frame = [d for d in at.dataframe if d.key == "explorer_table"][0].value
     # an empty cell shows a dash, never "None"
     assert frame["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល", "រាជធានីភ្នំពេញ", "–", "ខេត្តកណ្តាល"]
+    # partners in Khmer where the dims know a Khmer name (this fixture has none for two of them)
+    assert frame["ដៃគូ"].tolist() == ["យូនីសេហ្វ", "អង្គការមិនមែនរដ្ឋាភិបាល", "–",
+                                      "Save the Children; យូនីសេហ្វ; USAID"]
 
 
 def test_explorer_detail_highlights_escaped_evidence(warehouse):
