@@ -34,10 +34,11 @@ def downloads(b: report.Briefing, lang: str) -> None:
 
 def numbers(b: report.Briefing, lab: dict) -> None:
     """Headline figures; meetings compared with the previous four-week average."""
-    cols = st.columns(len(b.headline))
-    for col, (key, value) in zip(cols, b.headline.items(), strict=True):
+    items = list(b.headline.items())
+    cols = [*st.columns(4), *st.columns(4)]  # two rows: seven Khmer labels in one row were cut to "…"
+    for col, (key, value) in zip(cols, items, strict=False):
         delta = report.change_text(b.n_meetings, b.prev_avg) if key == "meetings" else None
-        col.metric(lab[f"h_{key}"], value, delta=delta or None)
+        col.metric(lab[f"h_{key}"], value, delta=delta or None, border=True)
 
 
 def named(df, key: str, lang: str):
