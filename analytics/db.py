@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from etl import settings
+from etl.aggregates import CORRECTIONS_SIGNATURE
 
 RETRIES = 6
 FIRST_DELAY = 0.05  # seconds; doubles on each retry (0.05 .. 1.6 s, about 3 s in all)
@@ -70,6 +71,22 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchone()
+    return bool(row and row[0])
+
+
+# The read-side tables (etl/aggregates.py) match the warehouse when they were built with the
+# corrections that are applied now; otherwise (an older warehouse, or corrections applied after the
+# tables were built) queries read the meeting tables themselves.
+_AGGREGATES_FRESH = f"""
+SELECT (SELECT value FROM warehouse_meta WHERE key = 'aggregates_corrections') = ({CORRECTIONS_SIGNATURE})"""  # noqa: S608 (fixed SQL fragments; values are bound)
+
+
+def has_aggregates(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the read-side tables exist and agree with the meeting tables."""
+    try:
+        row = con.execute(_AGGREGATES_FRESH).fetchone()
+    except duckdb.CatalogException:  # a warehouse from before the read-side tables
+        return False
     return bool(row and row[0])
 
 

@@ -33,13 +33,16 @@ class Filters:
         """True when nothing is selected."""
         return not any(getattr(self, f.name) for f in fields(self))
 
-    def where(self, alias: str = "m") -> tuple[str, list]:
-        """SQL predicate over `meetings {alias}` and its bound parameters ('TRUE' when empty)."""
+    def where(self, alias: str = "m", facts: bool = False) -> tuple[str, list]:
+        """SQL predicate over `meetings {alias}` and its bound parameters ('TRUE' when empty).
+
+        facts=True: over a read-side fact table (etl/aggregates.py), whose rows carry the meeting's
+        ministries, partners and partner kinds as lists, so no list table is read."""
         if not alias.isidentifier():
             raise ValueError(f"bad table alias {alias!r}")
         parts: list[str] = []
         params: list = []
-        for sql, values in self._clauses(alias):
+        for sql, values in (self._fact_clauses(alias) if facts else self._clauses(alias)):
             parts.append(sql)
             params.extend(values)
         return (" AND ".join(parts) or "TRUE"), params
@@ -67,6 +70,19 @@ class Filters:
             out.append((f"{a}.meeting_type IN ({_marks(self.meeting_types)})", list(self.meeting_types)))
         if self.semesters:
             out.append(_semester_clause(a, self.semesters))
+        return out
+
+    def _fact_clauses(self, a: str) -> list[tuple[str, list]]:
+        """As _clauses, with the list filters as tests on the fact row's lists."""
+        lists = {"ministries": "ministries", "partners": "partners", "partner_kinds": "partner_kinds"}
+        out = [c for c in Filters(**{f.name: getattr(self, f.name) for f in fields(self)
+                                     if f.name not in lists})._clauses(a)]
+        for name, column in lists.items():
+            values = list(getattr(self, name))
+            if values:
+                # one list_contains per value: several times faster than list_has_any on a list
+                tests = " OR ".join(f"list_contains({a}.{column}, ?)" for _ in values)
+                out.append((f"({tests})", values))
         return out
 
     def caption(self, lang: str = "en") -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from etl import gazetteer
+from etl.aggregates import save_aggregates
 
 SCHEMA = Path(__file__).resolve().parent.parent / "etl" / "schema.sql"
 TYPES = ["semester_review", "annual_review", "quarterly_review", "monthly_review", "working_group",
@@ -104,6 +105,7 @@ def build(path: Path, n: int) -> float:
         _dimensions(con)
         _script(con, MEETINGS_SQL, [n])
         _script(con, LINKS_SQL, [datetime(2026, 11, 1, 9, 0)])
+        save_aggregates(con)  # as the ingest's merge step does at publish time
         con.execute("INSERT INTO warehouse_meta VALUES ('dataset', 'bench')")
         con.execute("CHECKPOINT")
     finally:

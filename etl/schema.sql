@@ -203,3 +203,68 @@ CREATE TABLE IF NOT EXISTS warehouse_meta (
     key    VARCHAR PRIMARY KEY,
     value  VARCHAR
 );
+
+-- Read-side tables derived from the meeting tables at publish time (etl/aggregates.py rebuilds them;
+-- warehouse_meta 'aggregates_corrections' says which applied corrections they include).
+-- Facts: the meeting columns filters test, on every row, ordered by date (meeting_key follows the date).
+CREATE TABLE IF NOT EXISTS meeting_facts (
+    meeting_key     INTEGER NOT NULL,         -- 1.. in (meeting_date NULLS LAST, meeting_id) order
+    meeting_id      VARCHAR NOT NULL,
+    meeting_date    DATE,
+    province        VARCHAR,
+    lead_ministry   VARCHAR,
+    organizer       VARCHAR,
+    semester        VARCHAR,
+    period          VARCHAR,
+    meeting_type    VARCHAR,
+    ministries      VARCHAR[] NOT NULL,       -- participating: listed ministries plus the lead, distinct
+    partners        VARCHAR[] NOT NULL,
+    partner_kinds   VARCHAR[] NOT NULL,
+    has_ministries  BOOLEAN NOT NULL,         -- meeting_ministries lists at least one ministry
+    has_partners    BOOLEAN NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS partner_facts (    -- one row per (meeting, partner)
+    meeting_key INTEGER NOT NULL, partner VARCHAR NOT NULL, partner_kind VARCHAR NOT NULL,
+    meeting_id VARCHAR NOT NULL, meeting_date DATE, province VARCHAR, lead_ministry VARCHAR,
+    organizer VARCHAR, semester VARCHAR, period VARCHAR, meeting_type VARCHAR,
+    ministries VARCHAR[] NOT NULL, partners VARCHAR[] NOT NULL, partner_kinds VARCHAR[] NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS ministry_facts (   -- one row per (meeting, participating ministry)
+    meeting_key INTEGER NOT NULL, ministry VARCHAR NOT NULL,
+    meeting_id VARCHAR NOT NULL, meeting_date DATE, province VARCHAR, lead_ministry VARCHAR,
+    organizer VARCHAR, semester VARCHAR, period VARCHAR, meeting_type VARCHAR,
+    ministries VARCHAR[] NOT NULL, partners VARCHAR[] NOT NULL, partner_kinds VARCHAR[] NOT NULL
+);
+
+-- Counts over all meetings (pages opened without filters read these few thousand rows).
+CREATE TABLE IF NOT EXISTS agg_days (
+    day DATE, meetings BIGINT NOT NULL, semester_reviews BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agg_month_groups (   -- grp_by: ministry | province | organizer | type
+    grp_by VARCHAR NOT NULL, month DATE NOT NULL, grp VARCHAR, meetings BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agg_values (         -- kind: province | meeting_type | semester | ministry
+    kind VARCHAR NOT NULL, value VARCHAR, meetings BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agg_partners (
+    partner VARCHAR NOT NULL, partner_kind VARCHAR NOT NULL, lead_ministry VARCHAR, province VARCHAR,
+    meetings BIGINT NOT NULL, first_seen DATE, last_seen DATE
+);
+CREATE TABLE IF NOT EXISTS agg_partner_months (
+    month DATE NOT NULL, partner VARCHAR NOT NULL, meetings BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agg_partner_ministries (
+    partner VARCHAR NOT NULL, ministry VARCHAR NOT NULL, meetings BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agg_partner_pairs (
+    partner VARCHAR NOT NULL, other VARCHAR NOT NULL, meetings BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agg_semesters (      -- grp_by: ministry | province | organizer
+    grp_by VARCHAR NOT NULL, unit VARCHAR NOT NULL, semester VARCHAR NOT NULL, review_date DATE,
+    reviews BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agg_periodic (       -- annual, quarterly and monthly reviews per unit
+    meeting_type VARCHAR NOT NULL, period VARCHAR, unit VARCHAR, meetings BIGINT NOT NULL
+);

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.aggregates import save_aggregates
+
 SCHEMA = Path(__file__).resolve().parent.parent / "etl" / "schema.sql"
 
 # (meeting_id, date, province_code, province, lead ministry, organizer, chair, semester, type, online,
@@ -45,8 +47,10 @@ DIM_PARTNERS = [
 ]
 
 
-def make_warehouse(path: Path, meetings=SAMPLE_MEETINGS) -> Path:
-    """Create a warehouse file at `path` holding `meetings` (one source document each)."""
+def make_warehouse(path: Path, meetings=SAMPLE_MEETINGS, aggregates: bool = True) -> Path:
+    """Create a warehouse file at `path` holding `meetings` (one source document each).
+
+    aggregates: also build the read-side tables, as an ingest does (False: an older warehouse)."""
     con = duckdb.connect(str(path))
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     now = datetime(2024, 8, 1, 9, 0)
@@ -72,5 +76,7 @@ def make_warehouse(path: Path, meetings=SAMPLE_MEETINGS) -> Path:
         con.execute(
             "INSERT INTO evidence VALUES (?, 'chair', ?, 0, ?)", [doc_id, chair, len(chair)]
         )
+    if aggregates:
+        save_aggregates(con)
     con.close()
     return path

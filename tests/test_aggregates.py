@@ -1,0 +1,129 @@
+"""Read-side tables (etl/aggregates.py): every read-layer answer is the same with and without them."""
+
+import itertools
+from datetime import date
+from unittest import mock
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analytics import db, explore, quality, queries
+from analytics.filters import Filters
+from bench import warehouse
+from etl.aggregates import AGGREGATE_TABLES, save_aggregates
+from tests.db_fixtures import make_warehouse
+
+FILTERS = [
+    Filters(),
+    Filters(ministries=("Ministry of Health",), date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)),
+    Filters(ministries=("Ministry of Health", "Ministry of Interior")),
+    Filters(partners=("UNICEF",)),
+    Filters(partner_kinds=("ngo", "donor")),
+    Filters(provinces=("Kandal",), meeting_types=("semester_review",)),
+    Filters(semesters=("2023-S2", "2024-S1")),
+    Filters(date_from=date(2022, 1, 1)),
+]
+EXTRA_CALLS = [
+    (queries.meetings_over_time, {"freq": "week", "by": "province"}),
+    (queries.meetings_over_time, {"freq": "year", "by": "type"}),
+    (queries.meetings_over_time, {"freq": "month", "by": "organizer"}),
+    (queries.partner_trend, {"freq": "week"}),
+    (queries.semester_progress, {"by": "organizer"}),
+    (queries.semester_progress, {"by": "province"}),
+    (queries.semester_missing, {"by": "organizer", "semester": "2024-S1"}),
+    (queries.semester_missing, {"by": "province", "semester": "2023-S2"}),
+    (queries.latest_meetings, {"n": 3}),
+    (quality.field_coverage, {}),
+    (quality.review_queue, {}),
+    (explore.count_meetings, {}),
+    (explore.meetings_table, {"limit": 50}),
+    (explore.meetings_table, {"lang": "km"}),
+]
+CALLS = [*itertools.chain(*queries.PAGE_QUERIES.values()), *EXTRA_CALLS]
+
+
+@pytest.fixture(scope="module", params=["seed", "synthetic"])
+def con(request, tmp_path_factory):
+    """The hand-written seed warehouse and a 3,000-meeting synthetic one, both with read-side tables."""
+    folder = tmp_path_factory.mktemp("agg")
+    if request.param == "seed":
+        path = make_warehouse(folder / "w.duckdb")
+    else:
+        path = folder / "s.duckdb"
+        warehouse.build(path, 3000)
+    connection = duckdb.connect(str(path), read_only=True)
+    yield connection
+    connection.close()
+
+
+def _both(con, fn, *args, **kwargs):
+    """(answer with the read-side tables, answer from the meeting tables alone)."""
+    assert db.has_aggregates(con)
+    fast = fn(con, *args, **kwargs)
+    with mock.patch.object(db, "has_aggregates", return_value=False):
+        base = fn(con, *args, **kwargs)
+    return fast, base
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: f.slug())
+def test_every_query_answers_the_same(con, filters):
+    for fn, kwargs in CALLS:
+        fast, base = _both(con, fn, filters, **kwargs)
+        if isinstance(fast, pd.DataFrame):
+            pd.testing.assert_frame_equal(fast, base, obj=f"{fn.__name__}{kwargs}")
+        else:
+            assert fast == base, fn.__name__
+
+
+def test_filter_options_are_the_same(con):
+    fast, base = _both(con, queries.filter_options)
+    assert fast == base
+    assert fast["partners"] and fast["ministries"]
+
+
+def test_synthetic_answers_are_not_empty(con):
+    """The comparison above compares real rows: the scenarios find meetings."""
+    busy = Filters(ministries=("Ministry of Health",), date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))
+    assert len(queries.partner_ranking(con, Filters())) > 0
+    if db.meta(con, "dataset") == "bench":
+        assert explore.count_meetings(con, busy) > 0
+
+
+def test_fact_tables_match_the_meeting_tables(con):
+    """One fact row per meeting, per (meeting, partner) and per participating (meeting, ministry)."""
+    counts = con.execute("""
+        SELECT (SELECT count(*) FROM meeting_facts) = (SELECT count(*) FROM meetings),
+               (SELECT count(*) FROM partner_facts) = (SELECT count(*) FROM meeting_partners),
+               (SELECT count(*) FROM ministry_facts) = (SELECT count(*) FROM (
+                   SELECT meeting_id, ministry FROM meeting_ministries
+                   UNION SELECT meeting_id, lead_ministry FROM meetings WHERE lead_ministry IS NOT NULL)),
+               (SELECT count(DISTINCT meeting_key) = count(*) FROM meeting_facts)""").fetchone()
+    assert counts == (True, True, True, True)
+
+
+def test_tables_are_not_used_after_a_correction(tmp_path):
+    """Built before corrections were applied, the tables are stale once one is: queries skip them."""
+    path = make_warehouse(tmp_path / "c.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meetings SET province = 'Kandal' WHERE meeting_id = 'm1'")
+    con.execute("INSERT INTO corrections VALUES ('m1', 'province', 'Kandal', NULL, NULL, NULL, TRUE, 'm1', NULL)")
+    assert not db.has_aggregates(con)
+    by_province = queries.province_counts(con, Filters())
+    assert by_province.set_index("province").loc["Kandal", "meetings"] == 3
+    save_aggregates(con)  # rebuilt after the corrections: used again, same answers
+    assert db.has_aggregates(con)
+    pd.testing.assert_frame_equal(queries.province_counts(con, Filters()), by_province)
+    con.close()
+
+
+def test_older_warehouse_without_tables(tmp_path):
+    """A warehouse built before the read-side tables existed is read from the meeting tables."""
+    path = make_warehouse(tmp_path / "o.duckdb")
+    con = duckdb.connect(str(path))
+    for table in AGGREGATE_TABLES:
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DELETE FROM warehouse_meta WHERE key = 'aggregates_corrections'")
+    assert not db.has_aggregates(con)
+    assert queries.headline(con, Filters())["value"].tolist() == [4, 4, 2, 4, 2]
+    con.close()
