@@ -116,15 +116,17 @@ def _clean_lines(text: str, rules: ChromeRules) -> list[tuple[str, str]]:
     for literal, pattern in rules.inline_remove:
         if literal in text:
             text = pattern.sub("", text)
-    breaks = any(marker in text for marker in rules.break_markers)  # rare: skip the regex
-    lines: list[tuple[str, str]] = []
     split = text.split("\n")
-    for line, key in zip(split, _line_keys(text, split), strict=True):
-        if rules.drop_line.fullmatch(key):
-            continue  # a decoration-only line goes, it does not become a paragraph break
-        parts = rules.inline_break.sub("\n", line).split("\n") if breaks else [line]
-        lines.extend([(line, key)] if len(parts) == 1 else [(p, match_key(p)) for p in parts])
-    return lines
+    drop = rules.drop_line.fullmatch  # a decoration-only line goes, it is not a paragraph break
+    keys = _line_keys(text, split)
+    lines = [(line, key) for line, key in zip(split, keys, strict=True) if not drop(key)]
+    if not any(marker in text for marker in rules.break_markers):  # rare: skip the regex
+        return lines
+    broken: list[tuple[str, str]] = []
+    for line, key in lines:
+        parts = rules.inline_break.sub("\n", line).split("\n")
+        broken.extend([(line, key)] if len(parts) == 1 else [(p, match_key(p)) for p in parts])
+    return broken
 
 
 def strip_chrome(text: str, rules: ChromeRules | None = None) -> str:
