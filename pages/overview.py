@@ -25,4 +25,5 @@ with ui.warehouse() as con:
         ("lead_ministry", "col.ministry", "ministry"), ("organizer", "col.organizer", None),
         ("province", "col.province", "province"), ("meeting_type", "col.type", "type"),
         ("partners", "col.partners", "partner"),
-    ]), hide_index=True, width="stretch")
+    ]), hide_index=True, width="stretch",  # a narrower title leaves room for province, type, partners
+        column_config={ui.t("col.title"): st.column_config.TextColumn(width="large")})

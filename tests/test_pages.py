@@ -91,6 +91,10 @@ def test_overview_numbers_and_latest_table(warehouse, monkeypatch):
     table = at.dataframe[0].value
     assert table["Date"].astype(str).tolist() == ["2024-07-31", "2024-07-17", "2024-01-23", "2022-06-23"]
     assert table.iloc[3]["Partners"] == "Save the Children · UNICEF · USAID"
+    # the long Khmer titles get a fixed width, so province, type and partners stay in view
+    assert json.loads(at.dataframe[0].proto.columns)["Title"]["width"] == "large"
+    assert table["Organiser"].tolist()[1:] == ["–", "–", "Kandal Provincial Administration"]
+    assert table["Province"].tolist()[2] == "–"
 
 
 def test_filters_from_the_url_with_previous_period(warehouse, monkeypatch):
