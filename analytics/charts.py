@@ -123,16 +123,22 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, labels: dict) -> go.Fig
     return style(fig, height=max(320, 40 * len(grid) + 160))
 
 
-def calendar(frame: pd.DataFrame, weekday_names: list[str], hover: str) -> go.Figure:
-    """GitHub-style year calendar: weeks across, weekdays down, colour = meetings that day."""
+def calendar(frame: pd.DataFrame, weekday_names: list[str], hover: str,
+             months: list[str] | None = None) -> go.Figure:
+    """GitHub-style year calendar: weeks across, weekdays down, colour = meetings that day;
+    `months` (12 names) label the week each month starts in."""
     z = frame.pivot_table(index="weekday", columns="week", values="meetings", aggfunc="sum")
     text = frame.pivot_table(index="weekday", columns="week", values="day", aggfunc="first")
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(), x=list(z.columns), y=[weekday_names[i - 1] for i in z.index],
         text=text.astype(str).to_numpy(), colorscale=[[0, "#f0f0f0"], [0.001, "#c6dbef"], [1, "#08306b"]],
         xgap=3, ygap=3, hovertemplate="%{text}: %{z} " + hover + "<extra></extra>", showscale=False))
-    fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"showticklabels": False})
-    return style(fig, height=300)
+    fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"showticklabels": bool(months)})
+    if months:
+        firsts = frame[pd.to_datetime(frame["day"]).dt.day == 1]
+        fig.update_xaxes(tickvals=firsts["week"].tolist(), tickangle=0, showgrid=False,
+                         ticktext=[months[d.month - 1] for d in pd.to_datetime(firsts["day"])])
+    return style(fig, height=320)
 
 
 def province_map(frame: pd.DataFrame, hover_name: str, size_label: str) -> go.Figure:

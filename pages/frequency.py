@@ -38,5 +38,5 @@ with ui.warehouse() as con:
         year = st.selectbox(ui.t("freq.year"), years, key="frequency_year")
         days = ui.cached(queries.meetings_per_day, con, filters, year=int(year))
         weekdays = ui.t("freq.weekdays").split(",")
-        st.plotly_chart(charts.calendar(days, weekdays, ui.t("col.meetings")),
+        st.plotly_chart(charts.calendar(days, weekdays, ui.t("col.meetings"), ui.months()),
                         config=charts.PLOTLY_CONFIG, key="frequency_calendar")

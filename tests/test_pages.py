@@ -219,6 +219,10 @@ def test_count_axes_have_whole_ticks_and_months_in_the_page_language(warehouse, 
     assert bars[0]["xaxis"]["ticktext"] == [
         "កក្កដា<br>2022", "តុលា", "មករា<br>2023", "មេសា", "កក្កដា", "តុលា", "មករា<br>2024", "មេសា", "កក្កដា"]
     assert bars[0]["xaxis"]["tickvals"][:2] == ["2022-07-01T00:00:00", "2022-10-01T00:00:00"]
+    calendar = layouts(at)[3]  # the latest year, 2024: months over the week each one starts in
+    assert calendar["xaxis"]["ticktext"] == ["មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា",
+                                             "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ"]
+    assert calendar["xaxis"]["tickvals"][:3] == [0, 4, 8]
     at = run("pages/frequency.py", warehouse, monkeypatch)
     assert layouts(at)[0]["xaxis"]["ticktext"] == [
         "Jul<br>2022", "Oct", "Jan<br>2023", "Apr", "Jul", "Oct", "Jan<br>2024", "Apr", "Jul"]
