@@ -192,6 +192,8 @@ def _is_earlier(clean: str, f: _Found, voc: dict) -> bool:
 
 
 def _parse_published(published: str | None) -> dt.date | None:
+    if not published:
+        return None  # most documents: no metadata date (skip raising and catching)
     try:
         return dt.date.fromisoformat((published or "")[:10])
     except ValueError:

@@ -137,7 +137,8 @@ class Context:
 
 
 @cache
-def _venue_before() -> re.Pattern[str]:
+def venue_before() -> re.Pattern[str]:
+    """A venue word (មជ្ឈមណ្ឌល ...) right at the end of the searched range."""
     words = gazetteer.meeting_cues()["venue_before"]
     return re.compile("(?:" + "|".join(re.escape(w) for w in words) + ") ?$")
 
@@ -154,7 +155,7 @@ class VenueGuarded:
         self, text: str, pos: int = 0, endpos: int = sys.maxsize
     ) -> Iterator[re.Match[str]]:
         """Matches not preceded by a venue word."""
-        venue = _venue_before()
+        venue = venue_before()
         for m in self.rx.finditer(text, pos, endpos):
             if not venue.search(text, max(0, m.start() - VENUE_WORD_MAX), m.start()):
                 yield m

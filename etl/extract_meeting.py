@@ -15,7 +15,7 @@ import ahocorasick
 
 from etl import gazetteer
 from etl.extract_bodies import ministry_hits
-from etl.extract_context import Context, VenueGuarded
+from etl.extract_context import VENUE_WORD_MAX, Context, VenueGuarded, venue_before
 from etl.extract_place import province_mentions
 from etl.normalize import normalize_text as nt
 
@@ -58,11 +58,31 @@ def _rx(group: str) -> "re.Pattern[str] | VenueGuarded":
     return VenueGuarded(rx) if group in ("strong_meeting", "meeting") else rx
 
 
+def _body_cues(ctx: Context) -> list[tuple[int, bool, bool]]:
+    """Strong cue words in the body, scanned once: (start, not after a venue word in the text,
+    not after one within the body alone: what a scan of the body string sees)."""
+    found = ctx.memo.get("body_cues")
+    if found is None:
+        strong, venue = _rx("strong_meeting"), venue_before()
+        found = ctx.memo["body_cues"] = []
+        for m in strong.rx.finditer(ctx.norm, ctx.body_start):
+            at = m.start()
+            in_text = not venue.search(ctx.norm, max(0, at - VENUE_WORD_MAX), at)
+            if at - VENUE_WORD_MAX >= ctx.body_start:
+                found.append((at, in_text, in_text))
+            else:
+                in_body = venue.search(ctx.norm, max(ctx.body_start, at - VENUE_WORD_MAX), at)
+                found.append((at, in_text, not in_body))
+    return found
+
+
 def meeting_sentences(ctx: Context, limit: int = 3) -> list[tuple[int, int]]:
     """The title plus the first body sentences that name a meeting (strong cue words)."""
     spans = [ctx.title_span] if ctx.title_span else []
-    for m in _rx("strong_meeting").finditer(ctx.norm, ctx.body_start):
-        span = ctx.sentence_at(m.start())
+    for at, guarded, _ in _body_cues(ctx):
+        if not guarded:
+            continue
+        span = ctx.sentence_at(at)
         if span not in spans:
             spans.append(span)
         if len(spans) > limit:
@@ -162,7 +182,7 @@ def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | Non
     score = 2.0 if in_title else (1.0 if _rx("meeting").search(title) else 0.0)
     score += 1.5 if in_lead else 0.0
     score += 1.0 if _in(index, "hold_verbs", len(head)) else 0.0
-    count = len(strong.findall(ctx.body))
+    count = sum(in_body for _, _, in_body in _body_cues(ctx))  # strong.findall(ctx.body)
     score += 0.5 if count >= 2 else (-1.0 if count == 0 else 0.0)
     score += 0.5 if _in(index, "public_bodies", len(head)) else -1.5
     score += 0.0 if _is_cambodian(ctx, index) else -3.0

@@ -42,7 +42,7 @@ class Matcher:
     def find(self, text: str) -> list[Hit]:
         """All non-overlapping hits, Khmer and English, in text order."""
         hits = self._khmer(text)
-        hits += self._english(text)
+        hits += self.english(text)
         return sorted(hits, key=lambda h: h.start)
 
     def _khmer(self, text: str) -> list[Hit]:
@@ -57,14 +57,11 @@ class Matcher:
                 hits.append(Hit(key, _unsqueeze(starts, start), _unsqueeze(starts, end - 1) + 1))
         return hits
 
-    def english(self, text: str) -> Iterator[Hit]:
-        """English hits in text order (see find)."""
-        return self._english(text)
-
-    def _english(self, text: str) -> Iterator[Hit]:
+    def english(self, text: str, runs: Iterable[tuple[int, int]] | None = None) -> Iterator[Hit]:
+        """English hits in text order, looked for in the Latin runs (or the given ones of them)."""
         if self.en_regex is None:
             return
-        for lo, hi in latin_runs(text):
+        for lo, hi in latin_runs(text) if runs is None else runs:
             for m in self.en_regex.finditer(text, lo, hi):
                 key = self.en_keys.get(_en_key(m.group()))
                 if key is not None:
@@ -86,12 +83,22 @@ def find_each(matchers: list[Matcher], text: str) -> list[list[Hit]]:
             found[group].append(
                 Hit(key, _unsqueeze(starts, start), _unsqueeze(starts, end - 1) + 1)
             )
+    runs = latin_runs(text)
+    if runs:  # most Latin runs (photo credits, site names) hold no surface of any matcher
+        union = _any_english(tuple(m.en_regex.pattern for m in matchers if m.en_regex))
+        runs = tuple(run for run in runs if union.search(text, *run))
     out = []
     for m in matchers:
         hits = found[m.group]
-        hits += m.english(text)
+        hits += m.english(text, runs)
         out.append(sorted(hits, key=lambda h: h.start))
     return out
+
+
+@lru_cache(maxsize=4)
+def _any_english(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches where any of the English patterns (all case-insensitive) matches."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 _SINGLE_SPACE = re.compile("(?<! ) (?! )")
