@@ -29,11 +29,11 @@ def md(text) -> str:
 
 
 def _plain(value) -> str:
-    """Cell text: lists joined, missing values as the shared 'none' marker."""
+    """Cell text: lists joined, missing values as the tables' dash."""
     if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
-        return ui.t("value.none")
+        return ui.BLANK
     if hasattr(value, "__len__") and not isinstance(value, str):
-        return " · ".join(map(str, value)) or ui.t("value.none")
+        return " · ".join(map(str, value)) or ui.BLANK
     return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
 
 
@@ -84,7 +84,7 @@ def show_detail(detail: explore.MeetingDetail | None, page: str = "explorer") ->
     if detail.corrections.empty:
         st.caption(ui.t("detail.no_corrections"))
     else:
-        st.dataframe(detail.corrections, hide_index=True, width="stretch")
+        st.dataframe(plain_table(detail.corrections), hide_index=True, width="stretch")
 
 
 def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
@@ -94,7 +94,7 @@ def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
         st.caption(" · ".join(md(_plain(m)) for m in meta if m is not None and not pd.isna(m)))
         st.html(explore.highlight_html(doc.text, explore.locate_spans(doc.text, evidence)))
         if not evidence.empty:
-            st.dataframe(evidence.drop(columns="doc_id"), hide_index=True, width="stretch")
+            st.dataframe(plain_table(evidence.drop(columns="doc_id")), hide_index=True, width="stretch")
 
 
 def explorer_display(table: pd.DataFrame, lang: str) -> pd.DataFrame:

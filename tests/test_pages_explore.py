@@ -110,6 +110,9 @@ def test_explorer_detail_highlights_escaped_evidence(warehouse):
     fields = frame_with(at, "Khmer")
     assert fields.set_index("Field").loc["Province"].tolist() == ["Kandal", "ខេត្តកណ្តាល"]
     assert fields.set_index("Field").loc["Partners"].tolist() == ["UNICEF", "យូនីសេហ្វ"]
+    assert fields.set_index("Field").loc["Lead ministry"].tolist() == ["–", ""]  # nothing found: a dash
+    evidence = frame_with(at, "Text in the article")
+    assert evidence[["Field", "Text in the article"]].values.tolist() == [["chair", CHAIR]]
 
 
 def test_quality_page_with_data_and_filters(warehouse):
