@@ -285,7 +285,8 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         values = out[column]
         if values.dtype == object and values.map(is_missing).any():
-            out[column] = [BLANK if is_missing(v) else v for v in values]
+            # all text then: a column of dates and dashes would not convert to Arrow
+            out[column] = [BLANK if is_missing(v) else v if isinstance(v, str) else str(v) for v in values]
     return out
 
 

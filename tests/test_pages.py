@@ -210,6 +210,9 @@ def test_missing_names_show_a_dash_and_never_crash():
     got = ui.table(frame, [("units", "col.organizer", "ministry"), ("n", "col.meetings", None)])
     assert got.values.tolist() == [["–", 1], ["Ministry of Health", 2], ["–", 3], ["–", 4]]
     assert ui.label("ministry", pd.NA) == "(none)"  # chart legends name the group
+    # dates next to dashes become text (a mixed column would not convert to Arrow)
+    assert ui.blank_missing(pd.DataFrame({"d": [pd.Timestamp("2024-01-02").date(), None]}))["d"].tolist() == [
+        "2024-01-02", "–"]
 
 
 def test_count_axes_have_whole_ticks_and_months_in_the_page_language(warehouse, monkeypatch):
