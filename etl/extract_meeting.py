@@ -105,7 +105,9 @@ def _non_state_holder() -> re.Pattern[str]:
     """The lead's meeting belongs to a party, association, company or union."""
     words = gazetteer.trie_pattern(gazetteer.meeting_cues()["negative"]["non_state_holder"], False)
     of_holder = nt(r"ប្រជុំ[^។\n]{0,90}(?:របស់|នៃ) ?")
-    return re.compile(f"{of_holder}(?:{words})|{nt('(?:ទីស្នាក់ការ|សាខា) ?')}(?:{words})")
+    # three literal-first alternatives (not a group up front): the engine skips to their letters
+    office, branch = nt("ទីស្នាក់ការ ?"), nt("សាខា ?")
+    return re.compile(f"{of_holder}(?:{words})|{office}(?:{words})|{branch}(?:{words})")
 
 
 _HEAD_GROUPS = (

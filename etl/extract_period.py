@@ -85,7 +85,11 @@ def _reviewed(
 
 def _may_match(ctx: Context, rx: re.Pattern[str]) -> bool:
     """False when the document holds none of the words every match of rx contains."""
-    return any(needle in ctx.norm for needle in _NEEDLES[rx])
+    norm = ctx.norm
+    for needle in _NEEDLES[rx]:
+        if needle in norm:
+            return True
+    return False
 
 
 def _year_after(ctx: Context, end: int, fallback: int | None) -> int | None:

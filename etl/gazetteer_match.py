@@ -51,7 +51,8 @@ class Matcher:
             return []
         squeezed, starts = squeeze_spaces(text)
         hits, done = [], 0
-        for start, end, group, key in _occurrences(self.km_automaton, squeezed):
+        for start, neg_end, group, key in _occurrences(self.km_automaton, squeezed):
+            end = -neg_end
             if group == self.group and start >= done:
                 done = end
                 hits.append(Hit(key, _unsqueeze(starts, start), _unsqueeze(starts, end - 1) + 1))
@@ -77,7 +78,8 @@ def find_each(matchers: list[Matcher], text: str) -> list[list[Hit]]:
     squeezed, starts = squeeze_spaces(text)
     found: dict[int, list[Hit]] = {m.group: [] for m in matchers}
     done = dict.fromkeys(found, 0)
-    for start, end, group, key in _occurrences(automaton, squeezed):
+    for start, neg_end, group, key in _occurrences(automaton, squeezed):
+        end = -neg_end
         if start >= done.get(group, end):
             done[group] = end
             found[group].append(
@@ -90,8 +92,9 @@ def find_each(matchers: list[Matcher], text: str) -> list[list[Hit]]:
     out = []
     for m in matchers:
         hits = found[m.group]
-        hits += m.english(text, runs)
-        out.append(sorted(hits, key=lambda h: h.start))
+        if runs and (english := list(m.english(text, runs))):
+            hits = sorted(hits + english, key=lambda h: h.start)
+        out.append(hits)  # Khmer hits alone come in start order already
     return out
 
 
@@ -115,15 +118,17 @@ def squeeze_spaces(text: str) -> tuple[str, list[int]]:
 
 @lru_cache(maxsize=8)  # the matchers of one automaton scan the same text in a row
 def _occurrences(automaton: Any, squeezed: str) -> list[tuple[int, int, int, str]]:
-    """Every (start, end, group, key) occurrence of a surface, overlapping ones too, sorted by
+    """Every (start, -end, group, key) occurrence of a surface, overlapping ones too, sorted by
     start and then longest first: taking each one that starts after the last taken one ends
     gives the leftmost-longest hits."""
     found = [
-        (end + 1 - size, end + 1, group, key)
+        (end + 1 - size, -end - 1, group, key)
         for end, entries in automaton.iter(squeezed)
         for group, size, key in entries
     ]
-    found.sort(key=lambda o: (o[0], -o[1]))
+    # a plain tuple sort (no key function): ties on (start, end) only join different groups,
+    # whose order does not matter (each group takes its own hits)
+    found.sort()
     return found
 
 
