@@ -3,7 +3,7 @@ meetings) with one-click PowerPoint and printable HTML downloads."""
 
 import streamlit as st
 
-from analytics import deck, report, ui
+from analytics import charts, deck, report, ui
 
 
 def week_picker(weeks: list[str], lab: dict) -> str:
@@ -50,6 +50,13 @@ def named(df, key: str, lang: str):
     return df[[key, "meetings"]]
 
 
+def on_screen(fig):
+    """A deck chart with the dashboard's projector-size fonts (Streamlit's theme shrinks axis text);
+    the average's label gets a backdrop so it stays readable over the bars."""
+    return charts.style(fig, height=fig.layout.height or 440).update_annotations(
+        bgcolor="rgba(255,255,255,0.85)", font_size=charts.FONT_SIZE)
+
+
 def shown(df, lab: dict):
     """A briefing table as displayed: headers in the page language, empty cells as '–'."""
     return ui.blank_missing(df.rename(columns={c: lab.get(c, c) for c in df.columns}))
@@ -67,9 +74,7 @@ with ui.warehouse() as con:
     if b.n_meetings == 0:
         st.info(lab["no_meetings"] + (" " + lab["latest_week"].format(week=weeks[0]) if weeks else ""))
     st.subheader(lab["frequency"])
-    # The average's label sits over the bars: give it a backdrop so both stay readable when projected.
-    st.plotly_chart(deck.frequency_figure(b, lang).update_annotations(bgcolor="rgba(255,255,255,0.85)"),
-                    key="weekly_frequency")
+    st.plotly_chart(on_screen(deck.frequency_figure(b, lang)), key="weekly_frequency")
     left, right = st.columns(2)
     left.subheader(lab["by_ministry"])
     left.dataframe(shown(named(b.by_ministry, "ministry", lang), lab), hide_index=True)
@@ -79,7 +84,7 @@ with ui.warehouse() as con:
     if b.partners.empty:
         st.caption(lab["no_partners"])
     else:
-        st.plotly_chart(deck.partners_figure(b, lang), key="weekly_partners")
+        st.plotly_chart(on_screen(deck.partners_figure(b, lang)), key="weekly_partners")
     st.subheader(f"{lab['semester_progress']} · {b.semester}")
     st.caption(lab["semester_note"])
     st.dataframe(shown(b.reviews.assign(status=b.reviews["status"].map(lab.get)), lab), hide_index=True)

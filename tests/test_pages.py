@@ -276,5 +276,7 @@ def test_weekly_page_speaks_khmer(warehouse, monkeypatch):
     headers = [list(d.value.columns) for d in at.dataframe]
     assert headers[:2] == [["ក្រសួង", "កិច្ចប្រជុំ"], ["រាជធានី-ខេត្ត", "កិច្ចប្រជុំ"]]
     assert at.dataframe[1].value["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល"]
+    charts_shown = layouts(at)  # projector-size axis text, as on the other pages
+    assert [c["yaxis"]["tickfont"]["size"] for c in charts_shown] == [charts.FONT_SIZE] * len(charts_shown)
     labels = [m.label for m in at.metric]  # seven figures in two rows of four, none cut short
     assert labels[:2] == ["កិច្ចប្រជុំសប្តាហ៍នេះ", "មធ្យមភាគ ៤ សប្តាហ៍មុន"] and len(labels) == 7
