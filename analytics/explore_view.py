@@ -105,6 +105,11 @@ def explorer_display(table: pd.DataFrame, lang: str) -> pd.DataFrame:
         table = table.assign(**{header: [
             v if ui.is_missing(v) else "; ".join(i18n.name("partner", p, "km") for p in str(v).split("; "))
             for v in table[header]]})
+        order = list(table.columns)  # a Khmer reader sees the Khmer name first, its English after
+        for english in [c for c in order if c.endswith(" (EN)") and c[:-5] in order]:
+            order.remove(english)
+            order.insert(order.index(english[:-5]) + 1, english)
+        table = table[order]
     return ui.blank_missing(table)
 
 

@@ -24,7 +24,8 @@ with ui.warehouse() as con:
         st.caption(ui.t("explorer.count", n=total))
     export_buttons(table, "meetings", filters, key="explorer_export")
     event = st.dataframe(explorer_display(table, ui.lang()), key="explorer_table", on_select="rerun", selection_mode="single-row",
-                         hide_index=True, width="stretch")
+                         hide_index=True, width="stretch", column_config={
+                             table.columns[1]: st.column_config.TextColumn(width="large")})  # the title
     rows = [r for r in event.selection.rows if r < len(table)]
     if not rows:
         st.info(ui.t("explorer.pick"))

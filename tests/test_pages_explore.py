@@ -89,6 +89,8 @@ def test_explorer_in_khmer(warehouse):
     at = app("explorer.py", sidebar_lang="km")
     no_errors(at)
     frame = [d for d in at.dataframe if d.key == "explorer_table"][0].value
+    assert list(frame.columns[:6]) == ["កាលបរិច្ឆេទ", "ចំណងជើង", "រាជធានី-ខេត្ត", "រាជធានី-ខេត្ត (EN)",
+                                       "ក្រសួងដឹកនាំ", "ក្រសួងដឹកនាំ (EN)"]  # Khmer first
     # an empty cell shows a dash, never "None"
     assert frame["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល", "រាជធានីភ្នំពេញ", "–", "ខេត្តកណ្តាល"]
     # partners in Khmer where the dims know a Khmer name (this fixture has none for two of them)
