@@ -96,3 +96,4 @@ def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
         return None
     row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
+

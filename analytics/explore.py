@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import i18n
+from analytics import db, i18n
 from etl.normalize import normalize_text
 
 # Column order of the Explorer table (and of `python -m etl export`): SQL expression, English, Khmer header.
@@ -44,6 +44,16 @@ LEFT JOIN pp ON pp.meeting_id = m.meeting_id
 LEFT JOIN dim_provinces p ON p.province_code = m.province_code
 LEFT JOIN dim_ministries dm ON dm.ministry = m.lead_ministry
 ORDER BY {order}"""
+
+# Without a search, the read-side meeting_facts (etl/aggregates.py) hold every column of the table.
+_FACT_TABLE = """
+WITH page AS (SELECT m.* FROM meeting_facts m WHERE {where} ORDER BY {order} {limit})
+SELECT {select}
+FROM page m
+LEFT JOIN dim_provinces p ON p.province_code = m.province_code
+LEFT JOIN dim_ministries dm ON dm.ministry = m.lead_ministry
+ORDER BY {order}"""
+FACT_PARTNERS = "CASE WHEN len(m.partners) > 0 THEN array_to_string(m.partners, '; ') END"
 
 # The meeting has a source whose normalised text contains every term. Caseless terms (Khmer,
 # digits) use contains() on the stored text; lower() over every article costs ten times more.
@@ -85,9 +95,12 @@ def meetings_table(con: duckdb.DuckDBPyConnection, filters, search: str | None =
                    lang: str = "en", limit: int | None = None) -> pd.DataFrame:
     """The Explorer table for the filtered meetings (newest first), headers in `lang` (en|km)."""
     header = 2 if lang == "km" else 1
-    select = ", ".join(f'{col[0]} AS "{col[header]}"' for col in COLUMNS)
-    where, params = _where(filters, search)
-    sql = _TABLE.format(where=where, order=ORDER, select=select, limit="LIMIT ?" if limit else "")
+    fast = not search_terms(search) and db.has_aggregates(con)
+    select = ", ".join(f'{FACT_PARTNERS if fast and col[0] == "pp.partners" else col[0]} AS "{col[header]}"'
+                       for col in COLUMNS)
+    where, params = filters.where("m", facts=True) if fast else _where(filters, search)
+    sql = (_FACT_TABLE if fast else _TABLE).format(where=where, order=ORDER, select=select,
+                                                   limit="LIMIT ?" if limit else "")
     df = con.execute(sql, [*params, int(limit)] if limit else params).df()
     df[df.columns[0]] = pd.to_datetime(df[df.columns[0]]).dt.date
     kind = COLUMNS[10][header]  # meeting types as words ("Semester review"), missing stays missing
@@ -97,8 +110,9 @@ def meetings_table(con: duckdb.DuckDBPyConnection, filters, search: str | None =
 
 def count_meetings(con: duckdb.DuckDBPyConnection, filters, search: str | None = None) -> int:
     """How many meetings match the filters and the search."""
-    where, params = _where(filters, search)
-    sql = f"SELECT count(*) FROM meetings m WHERE {where}"  # noqa: S608 - constants + bound params
+    fast = not search_terms(search) and db.has_aggregates(con)
+    where, params = filters.where("m", facts=True) if fast else _where(filters, search)
+    sql = f"SELECT count(*) FROM {'meeting_facts' if fast else 'meetings'} m WHERE {where}"  # noqa: S608 - constants + bound params
     return int(con.execute(sql, params).fetchone()[0])
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from analytics import db
 from etl import corrections
+from etl.aggregates import COVERAGE_TESTS
 
 # Field -> SQL test that a filtered meeting (alias f) has it. Order = order shown.
 COVERAGE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -54,9 +56,7 @@ def _where(filters) -> tuple[str, list]:
 
 def field_coverage(con: duckdb.DuckDBPyConnection, filters=None) -> pd.DataFrame:
     """Per field: how many of the filtered meetings have it, and the share (0..1)."""
-    where, params = filters.where("f") if filters is not None else ("TRUE", [])
-    counts = ", ".join(f"count(*) FILTER (WHERE {test})" for _, test in COVERAGE_FIELDS)
-    total, *found = con.execute(_COVERAGE.format(where=where, counts=counts), params).fetchone()
+    total, *found = _coverage_counts(con, filters)
     return pd.DataFrame({
         "field": [name for name, _ in COVERAGE_FIELDS],
         "meetings": found,
@@ -65,11 +65,32 @@ def field_coverage(con: duckdb.DuckDBPyConnection, filters=None) -> pd.DataFrame
     })
 
 
+def _coverage_counts(con: duckdb.DuckDBPyConnection, filters) -> list[int]:
+    """[meetings, then per field those that have it]: from the read-side tables when they match."""
+    fast = db.has_aggregates(con)
+    if fast and (filters is None or filters.is_empty()):
+        counted = dict(con.execute("SELECT field, meetings FROM agg_coverage").fetchall())
+        return [counted["total"], *(counted[name] for name, _ in COVERAGE_TESTS)]
+    tests = COVERAGE_TESTS if fast else COVERAGE_FIELDS
+    where, params = (filters.where("f", facts=fast) if filters is not None else ("TRUE", []))
+    counts = ", ".join(f"count(*) FILTER (WHERE {test})" for _, test in tests)
+    sql = _COVERAGE.format(where=where, counts=counts)
+    return list(con.execute(sql.replace("meetings f", "meeting_facts f") if fast else sql, params).fetchone())
+
+
 def rejected_inputs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Inputs the ingest refused, newest first, with the reason."""
     return con.execute("""
         SELECT source, reason, seen_at, run_id FROM rejected_inputs
         ORDER BY seen_at DESC, source""").df()
+
+
+def _queue_source(con: duckdb.DuckDBPyConnection, filters) -> tuple[str, str, list]:
+    """(table, predicate over alias q, params): review_facts when it matches, else the review_queue view."""
+    if db.has_aggregates(con):
+        where, params = filters.where("q", facts=True) if filters is not None else ("TRUE", [])
+        return "review_facts", where, params
+    return "review_queue", *_queue_where(filters)
 
 
 def _queue_where(filters) -> tuple[str, list]:
@@ -83,11 +104,11 @@ def _queue_where(filters) -> tuple[str, list]:
 def review_queue(con: duckdb.DuckDBPyConnection, filters=None,
                  limit: int | None = REVIEW_LIMIT) -> pd.DataFrame:
     """Meetings a person should check (see the review_queue view), lowest confidence first."""
-    where, params = _queue_where(filters)
+    table, where, params = _queue_source(con, filters)
     sql = f"""
         SELECT q.meeting_id, q.title, q.meeting_date, q.province, q.lead_ministry, q.organizer,
                q.confidence, q.n_sources, q.reasons
-        FROM review_queue q WHERE {where}
+        FROM {table} q WHERE {where}
         ORDER BY q.confidence, q.meeting_date DESC NULLS LAST, q.meeting_id"""  # noqa: S608 - constant SQL, bound values
     if limit:
         sql, params = sql + " LIMIT ?", [*params, int(limit)]
@@ -96,8 +117,8 @@ def review_queue(con: duckdb.DuckDBPyConnection, filters=None,
 
 def review_queue_count(con: duckdb.DuckDBPyConnection, filters=None) -> int:
     """How many meetings are in the review queue within the filters."""
-    where, params = _queue_where(filters)
-    sql = f"SELECT count(*) FROM review_queue q WHERE {where}"  # noqa: S608 - constant SQL, bound values
+    table, where, params = _queue_source(con, filters)
+    sql = f"SELECT count(*) FROM {table} q WHERE {where}"  # noqa: S608 - constant SQL, bound values
     return int(con.execute(sql, params).fetchone()[0])
 
 

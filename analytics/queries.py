@@ -125,6 +125,11 @@ def headline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 def latest_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, n: int = 10) -> pd.DataFrame:
     """The n most recent meetings with their lead ministry, organiser, province, type and partners."""
+    mode = _mode(con, filters)
+    if mode != "base":  # fact rows carry the title and partners: no join
+        return _frame(con, filters, """
+SELECT meeting_id, meeting_date, title, lead_ministry, organizer, province, meeting_type, partners
+FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_id LIMIT ?""", [n], mode=mode)
     return _frame(con, filters, """
 , top AS (SELECT meeting_id, meeting_date, lead_ministry, organizer, province, meeting_type
           FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_id LIMIT ?),

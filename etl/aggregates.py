@@ -28,7 +28,9 @@ pars AS (SELECT meeting_id, list(partner ORDER BY partner) AS partners,
 SELECT CAST(row_number() OVER (ORDER BY m.meeting_date NULLS LAST, m.meeting_id) AS INTEGER),
        m.meeting_id, m.meeting_date, m.province, m.lead_ministry, m.organizer, m.semester, m.period,
        m.meeting_type, coalesce(mins.ministries, []), coalesce(pars.partners, []),
-       coalesce(pars.partner_kinds, []), coalesce(mins.has_ministries, FALSE), pars.meeting_id IS NOT NULL
+       coalesce(pars.partner_kinds, []), coalesce(mins.has_ministries, FALSE), pars.meeting_id IS NOT NULL,
+       m.title, m.chair, m.province_code, m.online, m.n_sources, m.date_year_inferred,
+       m.chair_title IS NOT NULL, m.participants IS NOT NULL
 FROM meetings m LEFT JOIN mins USING (meeting_id) LEFT JOIN pars USING (meeting_id)
 ORDER BY 1"""
 
@@ -84,9 +86,35 @@ SELECT meeting_type, coalesce(period, strftime(meeting_date, '%Y')), coalesce(le
 FROM meeting_facts WHERE meeting_type IN ('annual_review', 'quarterly_review', 'monthly_review')
 GROUP BY ALL"""
 
+# Field coverage tests over a meeting_facts row f, in the order the quality page lists them.
+COVERAGE_TESTS: tuple[tuple[str, str], ...] = (
+    ("meeting_date", "f.meeting_date IS NOT NULL"),
+    ("date_year_stated", "f.meeting_date IS NOT NULL AND NOT f.date_year_inferred"),
+    ("province", "f.province IS NOT NULL"),
+    ("lead_ministry", "f.lead_ministry IS NOT NULL"),
+    ("ministries", "f.has_ministries"),
+    ("organizer", "f.organizer IS NOT NULL"),
+    ("lead_ministry_or_organizer", "f.lead_ministry IS NOT NULL OR f.organizer IS NOT NULL"),
+    ("chair", "f.chair IS NOT NULL"),
+    ("chair_title", "f.has_chair_title"),
+    ("partners", "f.has_partners"),
+    ("semester", "f.semester IS NOT NULL"),
+    ("period", "f.period IS NOT NULL"),
+    ("meeting_type", "f.meeting_type IS NOT NULL"),
+    ("participants", "f.has_participants"),
+)
+_COVERAGE = "INSERT INTO agg_coverage SELECT unnest(?::VARCHAR[]), unnest([count(*), {}]) FROM meeting_facts f"
+# The review_queue view with the fact columns, so the same filters apply without a join.
+_REVIEW_FACTS = f"""
+INSERT INTO review_facts
+SELECT q.meeting_id, q.title, q.meeting_date, q.province, q.lead_ministry, q.organizer, q.confidence,
+       q.n_sources, q.reasons, {", ".join("f." + c.strip() for c in MEETING_COLUMNS.split(",")[5:])}
+FROM review_queue q JOIN meeting_facts f USING (meeting_id)
+ORDER BY q.confidence, q.meeting_date DESC NULLS LAST, q.meeting_id"""  # noqa: S608 (constants)
+
 AGGREGATE_TABLES = ("meeting_facts", "partner_facts", "ministry_facts", "agg_days", "agg_month_groups",
                     "agg_values", "agg_partners", "agg_partner_months", "agg_partner_ministries",
-                    "agg_partner_pairs", "agg_semesters", "agg_periodic")
+                    "agg_partner_pairs", "agg_semesters", "agg_periodic", "agg_coverage", "review_facts")
 
 # What the applied corrections were when the tables were built ('' for none): the read layer compares.
 CORRECTIONS_SIGNATURE = """
@@ -102,8 +130,10 @@ def save_aggregates(con: duckdb.DuckDBPyConnection, corrections_applied: bool = 
     none; the read layer then trusts them only while no correction is applied."""
     for table in AGGREGATE_TABLES:
         con.execute(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
-    for sql in (_MEETING_FACTS, _CHILD_FACTS, _COUNTS):
+    for sql in (_MEETING_FACTS, _CHILD_FACTS, _COUNTS, _REVIEW_FACTS):
         for statement in sql.split(";\n"):
             con.execute(statement)
+    counts = ", ".join(f"count(*) FILTER (WHERE {test})" for _, test in COVERAGE_TESTS)
+    con.execute(_COVERAGE.format(counts), [["total", *(name for name, _ in COVERAGE_TESTS)]])
     signature = con.execute(CORRECTIONS_SIGNATURE).fetchone()[0] if corrections_applied else ""
     con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('aggregates_corrections', ?)", [signature])

@@ -221,7 +221,15 @@ CREATE TABLE IF NOT EXISTS meeting_facts (
     partners        VARCHAR[] NOT NULL,
     partner_kinds   VARCHAR[] NOT NULL,
     has_ministries  BOOLEAN NOT NULL,         -- meeting_ministries lists at least one ministry
-    has_partners    BOOLEAN NOT NULL
+    has_partners    BOOLEAN NOT NULL,
+    title           VARCHAR,                  -- the Explorer's columns, so its page needs no join
+    chair           VARCHAR,
+    province_code   VARCHAR,
+    online          BOOLEAN NOT NULL,
+    n_sources       INTEGER NOT NULL,
+    date_year_inferred BOOLEAN NOT NULL,
+    has_chair_title BOOLEAN NOT NULL,
+    has_participants BOOLEAN NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS partner_facts (    -- one row per (meeting, partner)
@@ -267,4 +275,14 @@ CREATE TABLE IF NOT EXISTS agg_semesters (      -- grp_by: ministry | province |
 );
 CREATE TABLE IF NOT EXISTS agg_periodic (       -- annual, quarterly and monthly reviews per unit
     meeting_type VARCHAR NOT NULL, period VARCHAR, unit VARCHAR, meetings BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agg_coverage (       -- field -> meetings that have it ('total': all meetings)
+    field VARCHAR NOT NULL, meetings BIGINT NOT NULL
+);
+-- The review_queue view's rows with the filter columns of meeting_facts, in the page's order.
+CREATE TABLE IF NOT EXISTS review_facts (
+    meeting_id VARCHAR NOT NULL, title VARCHAR, meeting_date DATE, province VARCHAR, lead_ministry VARCHAR,
+    organizer VARCHAR, confidence DOUBLE NOT NULL, n_sources INTEGER NOT NULL, reasons VARCHAR,
+    semester VARCHAR, period VARCHAR, meeting_type VARCHAR,
+    ministries VARCHAR[] NOT NULL, partners VARCHAR[] NOT NULL, partner_kinds VARCHAR[] NOT NULL
 );
