@@ -24,6 +24,7 @@ from etl.dedup import assign_meeting_ids
 from etl.ingest_files import FileResult, Task, combine, extractor_hash, process_file, process_group
 from etl.load import (
     Batch,
+    load_doc_ids,
     load_file_index,
     load_meta,
     remember_replaced,
@@ -42,6 +43,7 @@ UNIT_BYTES = (256_000, 8_000_000)  # bounds of a work unit's input bytes (about 
 UNITS_PER_WORKER = 8  # aim for this many units per worker, so the last ones finish close together
 GROUP_FILES = 64  # at most this many small files per unit
 IN_FLIGHT = 3  # units queued per worker: workers keep extracting while the parent inserts
+CHECKPOINT_EVERY = "1GB"  # write-ahead log size that triggers a checkpoint while loading
 INLINE_BYTES = 256_000  # less input than this is extracted in-process (no pool start-up cost)
 TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
 
@@ -56,6 +58,7 @@ class Build:
         self.tmp = temp_path(db_path)
         self.con: duckdb.DuckDBPyConnection | None = None
         self.batch = Batch()
+        self.known: set[str] | None = None  # doc_ids that may be stored in the temp warehouse
         self.index: dict = {}
         self.meta: dict = {}
         self.run_id = 1
@@ -171,7 +174,10 @@ class Build:
         touched = len(self.batch.touched)
         if not len(self.batch) and (not touched or (touched < TOUCH_PUBLISH_MIN and self.con is None)):
             return
-        save_batch(self._open(), self.batch, self.run_id)
+        con = self._open()
+        if self.known is None:
+            self.known = load_doc_ids(con)
+        save_batch(con, self.batch, self.run_id, self.known)
         self.batch = Batch()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -182,6 +188,9 @@ class Build:
             # One DuckDB thread while the workers extract: batch inserts are small, and extra
             # threads only take CPU from the workers (the rebuild gets every core back).
             self.con = duckdb.connect(str(self.tmp), config={"threads": 1})
+            # Few checkpoints while loading: each one rewrites the whole primary-key indexes, so
+            # DuckDB's default (every 16 MB of log) makes a big first ingest quadratic.
+            self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
             if not copied:
                 save_schema(self.con)
                 if self.db_path.is_file():
