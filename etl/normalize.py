@@ -25,7 +25,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from etl.offset_map import Edit, Tracked, splice
+from etl.normalize_clusters import cluster_edits, may_be_bad
+from etl.offset_map import Tracked, splice
 
 _DROP = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u17b4\u17b5"
 _SPACES = (
@@ -57,101 +58,7 @@ _SEQ_FOLDS: tuple[tuple[str, str], ...] = (
 # between coeng-RO spots instead of trying every character (~7x faster on a long article).
 _RO_FIRST = re.compile("(\u17d2\u179a(?:\u17d2\u179a)*)((?:\u17d2[\u1780-\u1799\u179b-\u17a2])+)")
 
-_RO = "\u17d2\u179a"
-_SHIFTERS = "\u17c9\u17ca"
-_VOWELS = "".join(chr(c) for c in range(0x17B6, 0x17C6))
-_SIGNS = "\u17c6\u17c7\u17cb\u17cd\u17ce\u17cf\u17d0\u17d1\u17d3\u17dd"  # robat U+17CC stays put
-_VS = f"[{_VOWELS}{_SIGNS}]"
-_SUB = "\u17d2[\u1780-\u17a2]"  # coeng + consonant
-_MARK_SET = frozenset(_SHIFTERS + _VOWELS + _SIGNS)
-_UPPER_VOWELS = "\u17b7\u17b8\u17b9\u17ba"
-# Which shifter a ុ stands for before an upper vowel: ៉ for these o-series sonorants, ៊ for ប ស ហ អ.
-_SHIFTER_FOR = {c: "\u17c9" for c in "\u1784\u1789\u1793\u1798\u1799\u179a\u179b\u179c"}
-_SHIFTER_FOR.update({c: "\u17ca" for c in "\u1794\u179f\u17a0\u17a2"})
-# A misordered spot that needs its cluster rebuilt; canonical clusters never match.
-_BAD_SPOT = re.compile(
-    f"{_VS}(?:{_SUB}|[{_SHIFTERS}])|[{_SHIFTERS}]{_SUB}"
-    f"|\u17bb(?<=[{''.join(_SHIFTER_FOR)}]\u17bb)[{_UPPER_VOWELS}]"
-)
-# Cheap gate for clusters: low byte of each UTF-16 unit -> V (vowel/sign), C (coeng), H (shifter),
-# else "."; "vowel before coeng" is then a bytes search (false hits from other scripts cost time only).
-_CATEGORY_TABLE = bytes(
-    ord("V" if chr(0x1700 + b) in _VOWELS + _SIGNS else "C" if b == 0xD2 else ".")
-    if b not in (0xC9, 0xCA)
-    else ord("H")
-    for b in range(256)
-)
-_U_BEFORE_UPPER = re.compile(f"\u17bb[{_UPPER_VOWELS}]")
-_CLUSTER = re.compile(f"(?:{_SUB}|[{_SHIFTERS}{_VOWELS}{_SIGNS}])+")
 _SPACE_RUN = re.compile("  +")
-
-
-def _is_consonant(ch: str) -> bool:
-    return "\u1780" <= ch <= "\u17a2"
-
-
-def _cluster_start(text: str, i: int) -> int:
-    """Index where the run of subscripts and marks containing position i begins."""
-    while i > 0:
-        if text[i - 1] in _MARK_SET:
-            i -= 1
-        elif i > 1 and text[i - 2] == "\u17d2" and _is_consonant(text[i - 1]):
-            i -= 2
-        else:
-            break
-    return i
-
-
-def _canonical_cluster(base: str, items: list[str]) -> str:
-    """Subscripts (RO last), shifters, vowels (composed, no doubles), then signs."""
-    subs = sorted((it for it in items if len(it) == 2), key=lambda it: it == _RO)
-    shifters = "".join(dict.fromkeys(it for it in items if it in _SHIFTERS))
-    vowels = _dedupe("".join(it for it in items if it in _VOWELS))
-    vowels = _dedupe(vowels.replace("\u17c1\u17b8", "\u17be").replace("\u17c1\u17b6", "\u17c4"))
-    if not shifters:
-        shifters, vowels = _shifter_for_u(subs[-1][1] if subs else base, vowels)
-    signs = "".join(it for it in items if it in _SIGNS)
-    return "".join(subs) + shifters + vowels + signs
-
-
-def _shifter_for_u(consonant: str, vowels: str) -> tuple[str, str]:
-    """ុ under an upper vowel looks like a shifter there, so writers type it instead."""
-    if (
-        consonant in _SHIFTER_FOR
-        and vowels[:1] == "\u17bb"
-        and vowels[1:2]
-        and vowels[1] in _UPPER_VOWELS
-    ):
-        return _SHIFTER_FOR[consonant], vowels[1:]
-    return "", vowels
-
-
-def _dedupe(marks: str) -> str:
-    return "".join(c for i, c in enumerate(marks) if i == 0 or c != marks[i - 1])
-
-
-def _cluster_edits(text: str) -> list[Edit]:
-    """Edits that rebuild every cluster holding a bad spot."""
-    edits: list[Edit] = []
-    done = 0
-    for spot in _BAD_SPOT.finditer(text):
-        if spot.start() < done:
-            continue
-        start = _cluster_start(text, spot.start())
-        cluster = _CLUSTER.match(text, start)
-        if cluster is None:
-            continue
-        items = re.findall("\u17d2.|.", cluster.group(), re.S)
-        new = _canonical_cluster(text[start - 1] if start else "", items)
-        if new != cluster.group():
-            edits.append((start, cluster.end(), new))
-        done = cluster.end()
-    return edits
-
-
-def _may_be_bad(text: str) -> bool:
-    cats = text.encode("utf-16-le", "surrogatepass")[::2].translate(_CATEGORY_TABLE)
-    return b"VC" in cats or b"VH" in cats or b"HC" in cats or bool(_U_BEFORE_UPPER.search(text))
 
 
 def _ro_last(text: str) -> str:
@@ -198,8 +105,8 @@ def normalize_text(text: str) -> str:
         return last[1]
     for _ in range(8):
         text = _fold_literals(unicodedata.normalize("NFC", text))
-        if _may_be_bad(text):
-            text = splice(text, _cluster_edits(text))
+        if may_be_bad(text):
+            text = splice(text, cluster_edits(text))
         if "  " in text:
             text = _SPACE_RUN.sub(" ", text)
         if unicodedata.is_normalized("NFC", text):  # removals can let marks compose
@@ -208,14 +115,34 @@ def normalize_text(text: str) -> str:
 
 
 _SEQ_PATTERNS = tuple((old, re.compile(re.escape(old)), new) for old, new in _SEQ_FOLDS)
+# Strings of these characters are NFC whatever is dropped or folded (tests/test_normalize.py checks
+# it): Latin-1 and U+1700-17FF (Khmer, Philippine scripts) except U+17DD, the one mark there whose
+# combining class is not 9. A UTF-16 high byte tells the blocks apart in one bytes.translate.
+_SAFE_HIGH_BYTES = b"\x00\x17"
+_UNSAFE_IN_SAFE_BLOCKS = "\u17dd"
+_SAFE_RARE = tuple(old for old, new in _RARE_FOLDS if new and (old < "\u0100" or old >= "\u1700"))
 
 
-def _fold_literals_tracked(tracked: Tracked) -> None:
-    """_fold_literals with offsets: the same folds in the same order. Same-length folds leave
-    the offsets as they are, so only deletions and merges pay for offset bookkeeping."""
+def _safe_low_bytes(text: str) -> bytes | None:
+    """The low bytes of text's UTF-16 units when text is all safe characters (see above), else None."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    if units[1::2].translate(None, _SAFE_HIGH_BYTES) or _UNSAFE_IN_SAFE_BLOCKS in text:
+        return None
+    return units[::2]
+
+
+def _fold_frequent(tracked: Tracked) -> None:
+    """Drop invisible characters, then the frequent one-character folds (all same-length)."""
     tracked.drop(_DROP)
-    rare = _RARE_FOLDS if _RARE_CHARS.search(tracked.text) else ()
-    for old, new in (*_FREQUENT_FOLDS, *rare):
+    for old, new in _FREQUENT_FOLDS:
+        if new and old in tracked.text:
+            tracked.text = tracked.text.replace(old, new)
+
+
+def _fold_rest(tracked: Tracked, rare: bool) -> None:
+    """The rare one-character folds (when `rare`), _SEQ_FOLDS, then coeng-RO last. Same-length
+    folds leave the offsets as they are, so only merges pay for offset bookkeeping."""
+    for old, new in _RARE_FOLDS if rare else ():
         if new and old in tracked.text:
             if len(new) == 1:
                 tracked.text = tracked.text.replace(old, new)
@@ -232,19 +159,38 @@ def _fold_literals_tracked(tracked: Tracked) -> None:
     tracked.text = _ro_last(tracked.text)  # a reorder: same length
 
 
+def _finish_pass(tracked: Tracked, low: bytes | None = None) -> None:
+    """Rebuild misordered clusters, then collapse space runs."""
+    if may_be_bad(tracked.text, low):
+        tracked.apply(cluster_edits(tracked.text))
+    if "  " in tracked.text:
+        tracked.replace(_SPACE_RUN, lambda m: " ")
+
+
 def normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """normalize_text(text) plus offsets: normalised index i (and the end) -> original index.
 
-    The offsets are a compact read-only sequence (index it, len() it, list() it if needed)."""
+    The offsets are a compact read-only sequence (index it, len() it, list() it if needed).
+    Same steps as normalize_text; a text of safe characters (most articles) skips the NFC checks
+    and the rare-fold scan, and its cluster gate reuses the bytes of the safety check."""
     tracked = Tracked(text)
-    for _ in range(8):
+    _fold_frequent(tracked)
+    low = _safe_low_bytes(tracked.text)  # safe: text is NFC, and so is every fold of it
+    if low is None and not unicodedata.is_normalized("NFC", text):
+        tracked = Tracked(text)
         tracked.nfc()
-        _fold_literals_tracked(tracked)
-        if _may_be_bad(tracked.text):
-            tracked.apply(_cluster_edits(tracked.text))
-        tracked.replace(_SPACE_RUN, lambda m: " ")
-        if unicodedata.is_normalized("NFC", tracked.text):
+        _fold_frequent(tracked)
+    if low is not None and any(char in tracked.text for char in _SAFE_RARE):
+        low = None  # a rare fold changes characters: the general checks from here on
+    _fold_rest(tracked, rare=low is None and bool(_RARE_CHARS.search(tracked.text)))
+    _finish_pass(tracked, low)  # seq folds and coeng-RO moves keep the classes `low` gives
+    for _ in range(0 if low is not None else 7):
+        if unicodedata.is_normalized("NFC", tracked.text):  # removals can let marks compose
             break
+        tracked.nfc()
+        _fold_frequent(tracked)
+        _fold_rest(tracked, rare=bool(_RARE_CHARS.search(tracked.text)))
+        _finish_pass(tracked)
     global _LAST  # noqa: PLW0603 - see _LAST
     _LAST = (text, tracked.text)
     return tracked.text, tracked.offsets()

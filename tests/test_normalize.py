@@ -1,17 +1,22 @@
 """Khmer normalisation: folds, idempotence, and offsets that map spans back to the original."""
 
 import re
+import sys
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from etl import normalize
 from etl.normalize import (
     drop_invisible,
     invisible_span_to_original,
     normalize_text,
     normalize_with_offsets,
 )
+from etl.normalize_clusters import cluster_edits, may_be_bad
+from etl.offset_map import Tracked
 
 ZWSP = "\u200b"
 
@@ -147,3 +152,65 @@ SEPARATORS = st.sampled_from([" ", ZWSP, "  ", f"{ZWSP} ", "\n", ""])
 @given(st.lists(st.tuples(WORDS, SEPARATORS), max_size=12))
 def test_property_word_spans_map_back(parts: list[tuple[str, str]]) -> None:
     _spans_map_back("".join(word + sep for word, sep in parts))
+
+
+def _reference_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The plain loop the fast path must equal: every step on every pass, NFC checked each time."""
+    tracked = Tracked(text)
+    for _ in range(8):
+        tracked.nfc()
+        normalize._fold_frequent(tracked)
+        normalize._fold_rest(tracked, rare=bool(normalize._RARE_CHARS.search(tracked.text)))
+        if may_be_bad(tracked.text):
+            tracked.apply(cluster_edits(tracked.text))
+        tracked.replace(normalize._SPACE_RUN, lambda m: " ")
+        if unicodedata.is_normalized("NFC", tracked.text):
+            break
+    return tracked.text, list(tracked.offsets())
+
+
+TRICKY = st.sampled_from(
+    [chr(c) for c in range(0x1780, 0x17FA)]
+    + ["\u17d2\u178a", "\u17d2\u179a", "\u17c6\u17b6", "\u17c1\u17b8", "\u17bb\u17b8", "\u17c9"]
+    + [ZWSP, "\u200d", "\u00ad", "\u17b4", " ", "  ", "\t", "\u00a0", "\u2000", "\u17a4", "\u17dd"]
+    + ["e\u0301", "\u0301", "\u00e9", "\u201c", "\u1714", "\U0001f64f", "\n", "a"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TRICKY, max_size=60).map("".join))
+def test_fast_path_equals_the_plain_loop(text: str) -> None:
+    norm, offsets = normalize_with_offsets(text)
+    assert (norm, list(offsets)) == _reference_with_offsets(text)
+
+
+def test_corpus_fast_path_equals_the_plain_loop(corpus_dir) -> None:
+    for path in sorted(corpus_dir.glob("*.txt"))[::20]:
+        text = path.read_text(encoding="utf-8")
+        norm, offsets = normalize_with_offsets(text)
+        assert (norm, list(offsets)) == _reference_with_offsets(text), path.name
+
+
+def _composition_seconds() -> set[str]:
+    """Characters that end a two-character canonical decomposition (NFC may compose onto them)."""
+    seconds = set()
+    for code in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    return seconds
+
+
+def test_safe_characters_make_only_nfc_strings() -> None:
+    """Why the fast path may skip NFC: every safe character is its own NFC, never the second half
+    of a composition, and all non-zero combining classes among them are equal (no reordering).
+    The dropped invisible characters are NFC-inert starters too."""
+    safe = [chr(c) for c in [*range(0x100), *range(0x1700, 0x1800)]]
+    safe = [c for c in safe if c not in normalize._UNSAFE_IN_SAFE_BLOCKS]
+    seconds = _composition_seconds()
+    for char in safe + list(normalize._DROP):
+        assert unicodedata.normalize("NFC", char) == char and char not in seconds, hex(ord(char))
+    assert {unicodedata.combining(c) for c in safe} == {0, 9}
+    assert {unicodedata.combining(c) for c in normalize._DROP} == {0}
+    for text in ("\u17dd\u17d2", "\u2000", "e\u0301"):
+        assert normalize._safe_low_bytes(text) is None
