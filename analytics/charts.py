@@ -113,9 +113,9 @@ def ranking_bars(frame: pd.DataFrame, label: str, value: str, color: str | None,
 def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, labels: dict) -> go.Figure:
     """Count matrix with the numbers written in the cells (0 left blank)."""
     grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", fill_value=0)
-    fig = px.imshow(grid, text_auto=True, color_continuous_scale=SEQUENTIAL, aspect="auto",
-                    labels=labels)
-    fig.update_traces(texttemplate="%{z:.0f}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>")
+    fig = px.imshow(grid, color_continuous_scale=SEQUENTIAL, aspect="auto", labels=labels)
+    fig.update_traces(text=grid.map(lambda v: f"{v:,.0f}" if v else "").to_numpy(), texttemplate="%{text}",
+                      hovertemplate="%{y} · %{x}: %{z}<extra></extra>")
     fig.update_layout(coloraxis_showscale=False, xaxis_title=None, yaxis_title=None)
     # Long (Khmer) names on a slant collide: cut them and slant more; hover keeps the full names.
     fig.update_xaxes(side="top", tickangle=-50, tickvals=list(grid.columns),

@@ -252,6 +252,8 @@ def test_partner_matrix_labels_are_short_and_slanted(warehouse, monkeypatch):
     assert matrix["xaxis"]["tickangle"] == -50
     assert all(len(text) <= charts.TICK_CHARS + 1 for text in matrix["xaxis"]["ticktext"])
     assert matrix["xaxis"]["ticktext"] == ["ក្រសួងអភិវឌ្ឍន៍ជនបទ"]
+    grid = charts.heatmap(pd.DataFrame({"u": ["a", "b"], "p": ["x", "x"], "n": [1200, 0]}), "u", "p", "n", {})
+    assert grid.data[0].text.tolist() == [["1,200", ""]]  # zero cells stay blank
 
 
 def test_stacked_groups_get_distinct_colours_and_grey_means_other():
