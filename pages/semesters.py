@@ -34,6 +34,7 @@ with ui.warehouse() as con:
     if missing.empty:
         st.success(ui.t("semesters.all_held", unit=ui.t(f"semesters.by_{by}"), semester=semester))
     else:
+        missing = missing.assign(last_semester=missing["last_semester"].fillna(ui.t("semesters.never")))
         st.dataframe(ui.table(missing, [("unit", f"semesters.by_{by}", kind),
                                         ("last_semester", "semesters.last", None)]),
                      hide_index=True, width="stretch")

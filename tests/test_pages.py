@@ -163,6 +163,7 @@ def test_semester_page_lists_who_has_not_reported(warehouse, monkeypatch):
     missing, held = at.dataframe[0].value, at.dataframe[1].value
     assert missing["Ministry"].tolist() == ["Ministry of Civil Service", "Ministry of Health",
                                             "Ministry of Interior"]
+    assert missing["Latest semester reviewed"].tolist() == ["none on record"] * 3
     assert held[["Ministry", "Semester", "Days after semester end"]].values.tolist() == [
         ["Ministry of Rural Development", "2024-S1", 17]]
     at.segmented_control(key="semesters_by").set_value("province").run()
