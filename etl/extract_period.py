@@ -70,7 +70,7 @@ def _reviewed(
 
     A period after ទិសដៅ (directions for what comes next) is planned, not reviewed.
     """
-    if not _may_match(ctx, rx):
+    if not spans or not _may_match(ctx, rx, spans):
         return None
     for lo, hi in spans:
         for m in rx.finditer(ctx.norm, lo, hi):
@@ -83,11 +83,13 @@ def _reviewed(
     return None
 
 
-def _may_match(ctx: Context, rx: re.Pattern[str]) -> bool:
-    """False when the document holds none of the words every match of rx contains."""
+def _may_match(ctx: Context, rx: re.Pattern[str], spans: list[Span] | None = None) -> bool:
+    """False when the text (or the stretch from the first span to the last) holds none of the
+    words every match of rx contains."""
+    lo, hi = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else (0, len(ctx.norm))
     norm = ctx.norm
     for needle in _NEEDLES[rx]:
-        if needle in norm:
+        if norm.find(needle, lo, hi) >= 0:
             return True
     return False
 
@@ -140,7 +142,7 @@ def extract_online(ctx: Context) -> Span | None:
 
 def extract_participants(ctx: Context, spans: list[Span]) -> tuple[int, Span] | None:
     """A stated head count in a sentence about who took part."""
-    if not _may_match(ctx, _HEADCOUNT):
+    if not spans or not _may_match(ctx, _HEADCOUNT, spans):
         return None
     for lo, hi in spans:
         for m in _HEADCOUNT.finditer(ctx.norm, lo, hi):
