@@ -2,6 +2,7 @@
 
 import os
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,13 +82,19 @@ _AGGREGATES_FRESH = f"""
 SELECT (SELECT value FROM warehouse_meta WHERE key = 'aggregates_corrections') = ({CORRECTIONS_SIGNATURE})"""  # noqa: S608 (fixed SQL fragments; values are bound)
 
 
+_FRESH: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool]" = weakref.WeakKeyDictionary()
+
+
 def has_aggregates(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the read-side tables exist and agree with the meeting tables."""
-    try:
-        row = con.execute(_AGGREGATES_FRESH).fetchone()
-    except duckdb.CatalogException:  # a warehouse from before the read-side tables
-        return False
-    return bool(row and row[0])
+    """Whether the read-side tables exist and agree with the meeting tables (asked once per connection:
+    a reader's connection keeps seeing the file it opened, even after an ingest publishes a new one)."""
+    if con not in _FRESH:
+        try:
+            row = con.execute(_AGGREGATES_FRESH).fetchone()
+        except duckdb.CatalogException:  # a warehouse from before the read-side tables
+            row = None
+        _FRESH[con] = bool(row and row[0])
+    return _FRESH[con]
 
 
 def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

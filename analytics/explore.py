@@ -99,6 +99,8 @@ def meetings_table(con: duckdb.DuckDBPyConnection, filters, search: str | None =
     select = ", ".join(f'{FACT_PARTNERS if fast and col[0] == "pp.partners" else col[0]} AS "{col[header]}"'
                        for col in COLUMNS)
     where, params = filters.where("m", facts=True) if fast else _where(filters, search)
+    if fast and limit and filters.is_empty():  # filtered, the date-ordered facts are read in one pass
+        where, params = _page_keys(con, where, params, int(limit))
     sql = (_FACT_TABLE if fast else _TABLE).format(where=where, order=ORDER, select=select,
                                                    limit="LIMIT ?" if limit else "")
     df = con.execute(sql, [*params, int(limit)] if limit else params).df()
@@ -106,6 +108,17 @@ def meetings_table(con: duckdb.DuckDBPyConnection, filters, search: str | None =
     kind = COLUMNS[10][header]  # meeting types as words ("Semester review"), missing stays missing
     df[kind] = [None if v is None or pd.isna(v) else i18n.meeting_type(v, lang) for v in df[kind]]
     return df
+
+
+def _page_keys(con: duckdb.DuckDBPyConnection, where: str, params: list, limit: int) -> tuple[str, list]:
+    """The page's rows picked by key: ordering narrow rows first, then reading the wide ones in a key
+    range (meeting_facts is stored in key order, so the range skips the rest of the table)."""
+    sql = f"SELECT meeting_key FROM meeting_facts m WHERE {where} ORDER BY {ORDER} LIMIT ?"  # noqa: S608
+    keys = [k for (k,) in con.execute(sql, [*params, limit]).fetchall()]
+    if not keys:
+        return "FALSE", []
+    return ("m.meeting_key BETWEEN ? AND ? AND m.meeting_key IN (SELECT unnest(?::INTEGER[]))",
+            [min(keys), max(keys), keys])
 
 
 def count_meetings(con: duckdb.DuckDBPyConnection, filters, search: str | None = None) -> int:

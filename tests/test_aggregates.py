@@ -105,25 +105,28 @@ def test_fact_tables_match_the_meeting_tables(con):
 def test_tables_are_not_used_after_a_correction(tmp_path):
     """Built before corrections were applied, the tables are stale once one is: queries skip them."""
     path = make_warehouse(tmp_path / "c.duckdb")
-    con = duckdb.connect(str(path))
-    con.execute("UPDATE meetings SET province = 'Kandal' WHERE meeting_id = 'm1'")
-    con.execute("INSERT INTO corrections VALUES ('m1', 'province', 'Kandal', NULL, NULL, NULL, TRUE, 'm1', NULL)")
-    assert not db.has_aggregates(con)
-    by_province = queries.province_counts(con, Filters())
+    with duckdb.connect(str(path)) as writer:
+        writer.execute("UPDATE meetings SET province = 'Kandal' WHERE meeting_id = 'm1'")
+        writer.execute("INSERT INTO corrections VALUES ('m1', 'province', 'Kandal', NULL, NULL, NULL, TRUE,"
+                       " 'm1', NULL)")
+    with db.connection(path) as con:
+        assert not db.has_aggregates(con)
+        by_province = queries.province_counts(con, Filters())
     assert by_province.set_index("province").loc["Kandal", "meetings"] == 3
-    save_aggregates(con)  # rebuilt after the corrections: used again, same answers
-    assert db.has_aggregates(con)
-    pd.testing.assert_frame_equal(queries.province_counts(con, Filters()), by_province)
-    con.close()
+    with duckdb.connect(str(path)) as writer:
+        save_aggregates(writer)  # rebuilt after the corrections: used again, same answers
+    with db.connection(path) as con:
+        assert db.has_aggregates(con)
+        pd.testing.assert_frame_equal(queries.province_counts(con, Filters()), by_province)
 
 
 def test_older_warehouse_without_tables(tmp_path):
     """A warehouse built before the read-side tables existed is read from the meeting tables."""
     path = make_warehouse(tmp_path / "o.duckdb")
-    con = duckdb.connect(str(path))
-    for table in AGGREGATE_TABLES:
-        con.execute(f"DROP TABLE {table}")
-    con.execute("DELETE FROM warehouse_meta WHERE key = 'aggregates_corrections'")
-    assert not db.has_aggregates(con)
-    assert queries.headline(con, Filters())["value"].tolist() == [4, 4, 2, 4, 2]
-    con.close()
+    with duckdb.connect(str(path)) as writer:
+        for table in AGGREGATE_TABLES:
+            writer.execute(f"DROP TABLE {table}")
+        writer.execute("DELETE FROM warehouse_meta WHERE key = 'aggregates_corrections'")
+    with db.connection(path) as con:
+        assert not db.has_aggregates(con)
+        assert queries.headline(con, Filters())["value"].tolist() == [4, 4, 2, 4, 2]
