@@ -26,7 +26,8 @@ with ui.warehouse() as con:
     st.caption(ui.t("map.note"))
 
     listed = counts[counts["province"].notna()]
+    names = ([("name_km", "col.province", None), ("province", "map.name_en", None)] if ui.lang() == "km"
+             else [("province", "col.province", None), ("name_km", "map.name_km", None)])  # own script first
     st.dataframe(ui.table(listed.assign(code=listed["province_code"]), [
-        ("province", "col.province", None), ("name_km", "map.name_km", None),
-        ("code", "map.code", None), ("meetings", "col.meetings", None)]), hide_index=True, width="stretch",
+        *names, ("code", "map.code", None), ("meetings", "col.meetings", None)]), hide_index=True, width="stretch",
         column_config={ui.t("col.meetings"): st.column_config.NumberColumn(format="localized")})

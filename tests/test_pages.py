@@ -176,6 +176,9 @@ def test_map_page_counts(warehouse, monkeypatch):
     table = at.dataframe[0].value
     assert table.values.tolist() == [["Kandal", "ខេត្តកណ្តាល", "KH-8", 2],
                                      ["Phnom Penh", "រាជធានីភ្នំពេញ", "KH-12", 1]]
+    table = run("pages/map.py", warehouse, monkeypatch, lang="km").dataframe[0].value
+    assert list(table.columns) == ["រាជធានី/ខេត្ត", "ឈ្មោះជាភាសាអង់គ្លេស", "លេខកូដ", "កិច្ចប្រជុំ"]
+    assert table.values.tolist()[0] == ["ខេត្តកណ្តាល", "Kandal", "KH-8", 2]
 
 
 def test_demo_banner(tmp_path, monkeypatch):
