@@ -105,11 +105,15 @@ def review_queue(con: duckdb.DuckDBPyConnection, filters=None,
                  limit: int | None = REVIEW_LIMIT) -> pd.DataFrame:
     """Meetings a person should check (see the review_queue view), lowest confidence first."""
     table, where, params = _queue_source(con, filters)
+    order = "q.confidence, q.meeting_date DESC NULLS LAST, q.meeting_id"
+    if table == "review_facts":
+        order = "q.queue_rank"  # the same order, numbered when the table was built
+        if limit and where == "TRUE":  # the first rows by number: the stored order skips the rest
+            where, params = "q.queue_rank <= ?", [int(limit)]
     sql = f"""
         SELECT q.meeting_id, q.title, q.meeting_date, q.province, q.lead_ministry, q.organizer,
                q.confidence, q.n_sources, q.reasons
-        FROM {table} q WHERE {where}
-        ORDER BY q.confidence, q.meeting_date DESC NULLS LAST, q.meeting_id"""  # noqa: S608 - constant SQL, bound values
+        FROM {table} q WHERE {where} ORDER BY {order}"""  # noqa: S608 - constant SQL, bound values
     if limit:
         sql, params = sql + " LIMIT ?", [*params, int(limit)]
     return con.execute(sql, params).df()

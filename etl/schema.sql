@@ -281,6 +281,7 @@ CREATE TABLE IF NOT EXISTS agg_coverage (       -- field -> meetings that have i
 );
 -- The review_queue view's rows with the filter columns of meeting_facts, in the page's order.
 CREATE TABLE IF NOT EXISTS review_facts (
+    queue_rank INTEGER NOT NULL,              -- 1.. in the page's order (lowest confidence first)
     meeting_id VARCHAR NOT NULL, title VARCHAR, meeting_date DATE, province VARCHAR, lead_ministry VARCHAR,
     organizer VARCHAR, confidence DOUBLE NOT NULL, n_sources INTEGER NOT NULL, reasons VARCHAR,
     semester VARCHAR, period VARCHAR, meeting_type VARCHAR,
