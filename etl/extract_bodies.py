@@ -70,15 +70,26 @@ def _foreign_follows(ctx: Context, end: int) -> bool:
 
 def ministry_hits(ctx: Context, year: int | None) -> list[Hit]:
     """Cambodian ministry mentions, named as at the article's time."""
+    return [
+        Hit(gazetteer.ministry_name_for_year(hit.key, year), hit.start, hit.end)
+        for hit in _cambodian_ministries(ctx)
+    ]
+
+
+def _cambodian_ministries(ctx: Context) -> list[Hit]:
+    """Ministry hits that are Cambodian ministries acting (judged once per document)."""
+    found = ctx.memo.get("ministries")
+    if found is not None:
+        return found
     partner_spans = [(h.start, h.end) for h in ctx.hits("partner_matcher")]
-    out = []
+    found = ctx.memo["ministries"] = []
     for hit in ctx.hits("ministry_matcher"):
         if any(a <= hit.start < b for a, b in partner_spans) or _foreign_follows(ctx, hit.end):
             continue
         if _DOCUMENT_OF.search(ctx.norm, max(0, hit.start - 60), hit.start):
             continue
-        out.append(Hit(gazetteer.ministry_name_for_year(hit.key, year), hit.start, hit.end))
-    return out
+        found.append(hit)
+    return found
 
 
 def _chair_ministry(ctx: Context, hits: list[Hit], chair: Chair | None) -> Hit | None:

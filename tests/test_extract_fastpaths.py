@@ -1,0 +1,151 @@
+"""Speed paths of the extractor give what the plain regex scans they replace would give."""
+
+import json
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl import extract_context, extract_meeting, extract_people, extract_period, gazetteer
+from etl.extract_context import Context
+from etl.gazetteer_match import trie_branches, trie_pattern
+from etl.normalize import normalize_text
+
+GOLDEN = sorted(Path(__file__).with_name("golden").glob("*.json"))
+# cue words of every kind glued into random Khmer text, so the patterns do match
+_CUES = [
+    *gazetteer.meeting_cues()["strong_meeting"],
+    *gazetteer.meeting_cues()["negative"]["roundup"],
+    *gazetteer.titles()["honorifics"][:8],
+    "ក្រោមអធិបតីភាព",
+    "ដឹកនាំកិច្ចប្រជុំ",
+    "ជាអធិបតី",
+    "ឆមាសទី១",
+    "៦ខែដើមឆ្នាំ",
+    "ប្រចាំខែ",
+    "ចំនួន៦៦រូប",
+    "តាមវីដេអូ",
+    "កម្ពុជា",
+    "ក្រសួងសុខាភិបាល",
+    "UNICEF",
+    "World Bank",
+    "2019",
+    "12019",
+    "ខេត្តកណ្តាល",
+]
+PIECES = st.one_of(
+    st.sampled_from(_CUES),
+    st.text(st.characters(min_codepoint=0x1780, max_codepoint=0x17FF), max_size=6),
+    st.sampled_from([" ", "\n", "។", "Zoom ", "abc ", "1"]),
+)
+TEXTS = st.lists(PIECES, max_size=40).map("".join)
+
+
+def _golden_texts() -> list[str]:
+    return [json.loads(p.read_text(encoding="utf-8"))["text"] for p in GOLDEN]
+
+
+def _same_everywhere(check) -> None:
+    for text in _golden_texts():
+        check(normalize_text(text))
+
+
+def test_trie_branches_join_to_the_trie_pattern():
+    words = ["ក្រសួង", "ក្រុម", "ខេត្ត", "ស", "សម្តេច"]
+    assert "(?:" + "|".join(trie_branches(words)) + ")" == trie_pattern(words)
+    assert trie_branches(["ក្រសួង"]) == [trie_pattern(["ក្រសួង"])]
+
+
+def _check_all(norm: str) -> None:
+    _check_gazetteer(norm)
+    _check_chair_cues(norm)
+    _check_people(norm)
+    _check_year(norm)
+    _check_sentences(norm)
+    _check_head_groups(norm)
+    _check_body_cues(norm)
+    _check_needles(norm)
+
+
+def _check_gazetteer(norm: str) -> None:
+    found = gazetteer.find_all(norm)
+    for name, hits in found.items():
+        assert hits == getattr(gazetteer, f"{name}_matcher")().find(norm), name
+    ctx = Context(norm)
+    for name in found:
+        for lo, hi in [(0, len(norm) // 2), (3, len(norm)), (5, 9)]:
+            want = [h for h in found[name] if lo <= h.start and h.end <= hi]
+            assert ctx.hits(f"{name}_matcher", lo, hi) == want
+
+
+def _check_chair_cues(norm: str) -> None:
+    got = [(m.span(), m.lastgroup) for m in extract_people._cues(norm)]
+    assert got == [(m.span(), m.lastgroup) for m in extract_people._CUE.finditer(norm)]
+
+
+def _check_people(norm: str) -> None:
+    ctx, person_rx = Context(norm), extract_people._patterns()[0]
+    want, pos = [], 0
+    while (m := person_rx.search(ctx.norm, pos)) is not None:
+        person = extract_people._clean_name(ctx, m)
+        want += [person] if person else []
+        pos = person.name_end if person else m.start() + 1
+    assert extract_people.find_people(ctx) == want
+    for name in {p.name for p in want}:
+        ends = [m.end() for m in re.finditer(re.escape(name), ctx.norm)]
+        assert ctx.mention_ends(name) == ends
+
+
+def _check_sentences(norm: str) -> None:
+    ctx = Context(norm)
+    for pos in range(0, len(norm) + 1, 7):
+        start = pos
+        while start > 0 and norm[start - 1] not in "។៕\n":
+            start -= 1
+        assert ctx.sentence_at(pos)[0] == start
+
+
+def _check_year(norm: str) -> None:
+    old = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+    assert extract_context.YEAR.findall(norm) == old.findall(norm)
+
+
+def _check_head_groups(norm: str) -> None:
+    index = extract_meeting.head_index(norm)
+    rxs = {g: extract_meeting._rx(g) for g in extract_meeting._HEAD_GROUPS[:-2]}
+    rxs.update(cambodian=extract_meeting._CAMBODIAN, home=extract_meeting._HOME)
+    for group, rx in rxs.items():
+        for limit in (len(norm), len(norm) // 3):
+            want = rx.search(norm[:limit]) is not None
+            assert extract_meeting._in(index, group, limit) == want, group
+
+
+def _check_body_cues(norm: str) -> None:
+    for title in (None, norm.split("\n")[0][:5]):
+        ctx = Context(norm, title)
+        strong = extract_meeting._rx("strong_meeting")
+        assert sum(c[2] for c in extract_meeting._body_cues(ctx)) == len(strong.findall(ctx.body))
+        want = [ctx.title_span] if ctx.title_span else []
+        for m in strong.finditer(ctx.norm, ctx.body_start):
+            span = ctx.sentence_at(m.start())
+            want += [] if span in want else [span]
+            if len(want) > 3:
+                break
+        assert extract_meeting.meeting_sentences(ctx) == want
+
+
+def _check_needles(norm: str) -> None:
+    for rx, needles in extract_period._NEEDLES.items():
+        for m in rx.finditer(norm):
+            assert any(n in m.group() for n in needles), rx.pattern
+
+
+def test_fast_paths_match_the_plain_scans_on_golden_texts():
+    _same_everywhere(_check_all)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXTS)
+def test_fast_paths_match_the_plain_scans_on_cue_soup(text):
+    _check_all(normalize_text(text))
