@@ -39,7 +39,8 @@ with ui.warehouse() as con:
     else:
         export_buttons(queue, "review_queue", filters, key="quality_review_export")
         event = st.dataframe(review_table(queue), hide_index=True, width="stretch", key="quality_review",
-                             on_select="rerun", selection_mode="single-row")
+                             on_select="rerun", selection_mode="single-row", column_config={
+                                 ui.t("col.title"): st.column_config.TextColumn(width="large")})
         picked = [r for r in event.selection.rows if r < len(queue)]
         if picked:
             with st.container(border=True):
