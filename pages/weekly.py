@@ -24,11 +24,11 @@ def downloads(b: report.Briefing, lang: str) -> None:
     stem = f"weekly_review_{b.week}"
     left, right = st.columns(2)
     left.download_button(
-        "⬇ PowerPoint (PPTX)", data=lambda: deck.build_deck(b, lang=lang), file_name=f"{stem}.pptx",
+        ui.t("weekly.pptx"), data=lambda: deck.build_deck(b, lang=lang), file_name=f"{stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="weekly_pptx", on_click="ignore", type="primary")
     right.download_button(
-        "⬇ HTML (printable)", data=lambda: report.briefing_html(b, lang).encode("utf-8"),
+        ui.t("weekly.html"), data=lambda: report.briefing_html(b, lang).encode("utf-8"),
         file_name=f"{stem}.html", mime="text/html", key="weekly_html", on_click="ignore")
 
 

@@ -282,6 +282,8 @@ def test_weekly_page_speaks_khmer(warehouse, monkeypatch):
     headers = [list(d.value.columns) for d in at.dataframe]
     assert headers[:2] == [["ក្រសួង", "កិច្ចប្រជុំ"], ["រាជធានី-ខេត្ត", "កិច្ចប្រជុំ"]]
     assert at.dataframe[1].value["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល"]
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "⬇ បទបង្ហាញ PowerPoint (PPTX)", "⬇ HTML (សម្រាប់បោះពុម្ព)"]
     charts_shown = layouts(at)  # projector-size axis text, as on the other pages
     assert [c["yaxis"]["tickfont"]["size"] for c in charts_shown] == [charts.FONT_SIZE] * len(charts_shown)
     labels = [m.label for m in at.metric]  # seven figures in two rows of four, none cut short
