@@ -70,7 +70,7 @@ def show_detail(detail: explore.MeetingDetail | None, page: str = "explorer") ->
     fields = detail.fields
     st.subheader(md(fields.get("title") or ui.t("detail.heading", meeting_id=fields["meeting_id"])))
     corrected = [] if fields.get("corrected_fields") is None else list(fields["corrected_fields"])
-    st.caption(f"meeting_id {fields['meeting_id']}"
+    st.caption(f"{ui.t('col.meeting_id')} {fields['meeting_id']}"
                + (" · " + ui.t("detail.corrected", fields=", ".join(corrected)) if corrected else ""))
     st.dataframe(detail_table(fields), hide_index=True, width="stretch", height="content",
                  key=f"{page}_detail_fields")
@@ -189,7 +189,7 @@ def show_records(records: pd.DataFrame, evidence: pd.DataFrame) -> None:
             st.warning(ui.t("add.not_meeting", source=md(Path(row.source).name)))
             continue
         with st.container(border=True):
-            st.markdown(f"**{md(row.title or Path(row.source).name)}** · meeting_id `{row.meeting_id}`")
+            st.markdown(f"**{md(row.title or Path(row.source).name)}** · {ui.t('col.meeting_id')} `{row.meeting_id}`")
             corrected = [] if row.corrected_fields is None else list(row.corrected_fields)
             if corrected:
                 st.caption(ui.t("detail.corrected", fields=", ".join(corrected)))
