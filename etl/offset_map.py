@@ -19,8 +19,11 @@ Edit = tuple[int, int, str]  # replace text[start:end] by the string
 class OffsetMap(Sequence[int]):
     """offsets[i] = original index of normalised character i; offsets[len(text)] = original end."""
 
-    def __init__(self, starts: list[int], origins: list[int], length: int) -> None:
+    def __init__(self, starts: list[int], origins: list[int] | None, length: int) -> None:
+        """origins None: only drops happened, run k starts k characters later in the original
+        (the last run, which holds only the end, as many as the run before it)."""
         self._starts, self._origins, self._length = starts, origins, length
+        self._drops = len(starts) - 2
 
     def __len__(self) -> int:
         return self._length
@@ -37,6 +40,8 @@ class OffsetMap(Sequence[int]):
         if not 0 <= i < self._length:
             raise IndexError("offset index out of range")
         k = bisect.bisect_right(self._starts, i) - 1
+        if self._origins is None:
+            return i + min(k, self._drops)
         return self._origins[k] + i - self._starts[k]
 
     def __iter__(self) -> Iterator[int]:
@@ -56,7 +61,19 @@ class Tracked:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts, self.origins = [0], [0]  # identity; the run at len(text) is the end
+        self.starts, self._origins = [0], [0]  # identity; the run at len(text) is the end
+
+    @property
+    def origins(self) -> list[int]:
+        """Original index of each run start (made on demand after a drop from the identity)."""
+        if self._origins is None:
+            self._origins = list(map(operator.add, self.starts, range(len(self.starts))))
+            self._origins[-1] -= 1  # the end run follows the last piece, not another drop
+        return self._origins
+
+    @origins.setter
+    def origins(self, origins: list[int]) -> None:
+        self._origins = origins
 
     def at(self, i: int) -> int:
         """Original index of current index i (i may be len(text): the end)."""
@@ -64,7 +81,7 @@ class Tracked:
         return self.origins[k] + i - self.starts[k]
 
     def offsets(self) -> OffsetMap:
-        return OffsetMap(self.starts, self.origins, len(self.text) + 1)
+        return OffsetMap(self.starts, self._origins, len(self.text) + 1)
 
     def _copy(self, a: int, b: int, to: int, runs: tuple[list[int], list[int]]) -> None:
         """Append the runs that map current [a, b) to their originals, placed at index `to`."""
@@ -123,9 +140,9 @@ class Tracked:
             self.apply(edits)
             return
         self.starts = list(itertools.accumulate(map(len, pieces), initial=0))
-        # piece i starts after i deleted characters; the end maps to the original end
-        self.origins = list(map(operator.add, self.starts, range(len(self.starts))))
-        self.origins[-1] = len(self.text)
+        # piece k starts after k deleted characters, and the end maps to the original end: the
+        # origins follow from the starts, and most documents never need them as a list
+        self._origins = None
         self.text = "".join(pieces)
 
     def nfc(self) -> None:

@@ -214,3 +214,14 @@ def test_safe_characters_make_only_nfc_strings() -> None:
     assert {unicodedata.combining(c) for c in normalize._DROP} == {0}
     for text in ("\u17dd\u17d2", "\u2000", "e\u0301"):
         assert normalize._safe_low_bytes(text) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\u200b\u200c", max_size=20))
+def test_dropped_characters_map_back_exactly(text: str) -> None:
+    tracked = Tracked(text)
+    tracked.drop("\u200b\u200c")
+    expected = [i for i, char in enumerate(text) if char not in "\u200b\u200c"] + [len(text)]
+    assert list(tracked.offsets()) == expected
+    assert [tracked.at(i) for i in range(len(tracked.text) + 1)] == expected  # origins made here
+    assert list(tracked.offsets()) == expected
