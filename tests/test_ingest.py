@@ -1,5 +1,6 @@
 """Ingest end to end: round trip, idempotence, edits, corrections, bad input, CLI exit codes, lock."""
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -7,12 +8,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import ingest
+from etl import ingest, warehouse_build
 from etl.extract import extract_record
 from etl.ingest import ingest_paths
-from etl.ingest_files import RECORD_COLUMNS
+from etl.ingest_files import RECORD_COLUMNS, read_part, splittable
 from etl.publish import locked
-from etl.read import read_file
+from etl.read import Rejected, file_hash, read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 NO_CORRECTIONS = ROOT / "tests" / "no-such-corrections.csv"
@@ -177,3 +178,72 @@ def test_deleted_file_keeps_its_documents(seeds, tmp_path):
     summary = ingest_paths([seeds], db, NO_CORRECTIONS, progress=False, workers=1)
     assert (summary.files_seen, summary.files_unchanged, summary.published) == (4, 4, False)
     assert snapshot(db) == before  # the warehouse is an archive: nothing is dropped
+
+
+def jsonl_export(folder: Path, texts: list[str], eol: str = "\n", bom: str = "") -> Path:
+    """A scraper export with good rows, a bad line, blank and Unicode-blank lines, a repeat."""
+    rows = [json.dumps({"text": t, "title": f"t{i}"}, ensure_ascii=False) for i, t in enumerate(texts)]
+    rows[1:1] = ["{not json", "", "\u3000", json.dumps({"title": "no text"})]
+    rows.append(rows[0])
+    path = folder / "export.jsonl"
+    path.write_bytes((bom + eol.join(rows) + eol).encode("utf-8"))
+    return path
+
+
+def read_in_parts(path: Path, parts: int) -> list:
+    data = path.read_bytes()
+    return [item for part in range(parts)
+            for item in read_part(path, data, file_hash(data), part, parts)]
+
+
+def test_parts_of_a_jsonl_file_read_exactly_like_the_whole_file(seeds, tmp_path):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    path = jsonl_export(tmp_path, texts)
+    assert splittable(path, path.read_bytes())
+    whole = read_file(path)
+    assert sum(isinstance(item, Rejected) for item in whole) == 2
+    for parts in (2, 3, 7, 40):
+        assert read_in_parts(path, parts) == whole
+
+
+@pytest.mark.parametrize(("eol", "bom"), [("\r\n", ""), ("\n", "\ufeff")])
+def test_a_jsonl_file_that_cannot_be_split_is_read_whole_by_its_first_part(seeds, tmp_path, eol, bom):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    path = jsonl_export(tmp_path, texts, eol, bom)
+    assert not splittable(path, path.read_bytes())
+    assert read_in_parts(path, 3) == read_file(path)
+
+
+def test_work_units_keep_the_input_order_group_small_files_and_split_big_jsonl():
+    scanned = [("/a", "a.txt", None, 10), ("/b", "b.txt", "h", 20), ("/c", "c.jsonl", None, 2_000_000),
+               ("/d", "d.txt", None, 30), ("/e", "e.html", None, 900_000), ("/f", "f.txt", None, 5)]
+    units = warehouse_build.plan_units(scanned, workers=2)
+    assert units == [[("/a", "a.txt", None, 0, 1), ("/b", "b.txt", "h", 0, 1)],
+                     *[[("/c", "c.jsonl", None, part, 8)] for part in range(8)],
+                     [("/d", "d.txt", None, 0, 1)], [("/e", "e.html", None, 0, 1)],
+                     [("/f", "f.txt", None, 0, 1)]]
+
+
+def test_split_files_in_the_pool_load_the_same_warehouse(seeds, tmp_path, monkeypatch):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    jsonl_export(inputs, texts)
+    shutil.copy(seeds / "000_3b02897027739fc9.txt", inputs)
+    one = ingest_paths([inputs], tmp_path / "one.duckdb", NO_CORRECTIONS, progress=False, workers=1)
+    monkeypatch.setattr(warehouse_build, "INLINE_BYTES", 0)
+    monkeypatch.setattr(warehouse_build, "UNIT_BYTES", (4000, 4000))  # the export in several parts
+    two = ingest_paths([inputs], tmp_path / "two.duckdb", NO_CORRECTIONS, progress=False, workers=2)
+    assert (two.files_new, two.files_rejected, two.rejected) == (one.files_new, 1, one.rejected)
+    assert rows_without_times(tmp_path / "two.duckdb") == rows_without_times(tmp_path / "one.duckdb")
+
+
+def rows_without_times(db: Path) -> dict[str, list[str]]:
+    tables = ("documents", "doc_records", "evidence", "meetings", "meeting_ministries",
+              "meeting_partners", "meeting_sources", "source_files")
+    found = {t: sorted(map(repr, query(db, f"SELECT * EXCLUDE (ingested_at) FROM {t}"  # noqa: S608
+                                         if t == "documents" else f"SELECT * FROM {t}")))  # noqa: S608
+             for t in tables}
+    found["rejected_inputs"] = query(db, "SELECT source, reason, file_hash FROM rejected_inputs ORDER BY 1")
+    assert found["documents"] and found["rejected_inputs"]
+    return found
