@@ -15,6 +15,7 @@ from etl import settings
 from etl.gazetteer_match import (  # noqa: F401 - extractors import these here
     Hit,
     Matcher,
+    any_english,
     compile_matcher,
     compile_matchers,
     find_each,
@@ -62,8 +63,15 @@ MATCHERS = ("ministry", "province", "partner", "country", "abroad", "organizer")
 
 def find_all(text: str) -> dict[str, list[Hit]]:
     """Hits of every gazetteer matcher in normalised text ("province" -> province_matcher().find)."""
-    matchers = _matchers()
-    return dict(zip(MATCHERS, find_each([matchers[n] for n in MATCHERS], text), strict=True))
+    matchers, english = _scan_plan()
+    return dict(zip(MATCHERS, find_each(matchers, text, english), strict=True))
+
+
+@cache
+def _scan_plan() -> tuple[list[Matcher], Any]:
+    """The matchers in MATCHERS order and their union English pattern (built once)."""
+    matchers = [_matchers()[name] for name in MATCHERS]
+    return matchers, any_english(matchers)
 
 
 @cache

@@ -15,14 +15,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One gazetteer match in the normalised text: canonical key and span."""
+class Hit(NamedTuple):
+    """One gazetteer match in the normalised text: canonical key and span (a named tuple: a
+    document makes dozens, and a frozen dataclass costs several times more to build)."""
 
     key: str
     start: int
@@ -69,9 +69,12 @@ class Matcher:
                     yield Hit(key, m.start(), m.end())
 
 
-def find_each(matchers: list[Matcher], text: str) -> list[list[Hit]]:
+def find_each(
+    matchers: list[Matcher], text: str, english: re.Pattern[str] | None = None
+) -> list[list[Hit]]:
     """[m.find(text) for m in matchers], for matchers compiled together: their shared automaton's
-    occurrences are walked once, each taken by its own matcher's leftmost-longest rule."""
+    occurrences are walked once, each taken by its own matcher's leftmost-longest rule.
+    english: any_english(matchers), when the caller keeps it."""
     automaton = matchers[0].km_automaton
     if automaton is None or any(m.km_automaton is not automaton for m in matchers):
         return [m.find(text) for m in matchers]
@@ -87,7 +90,7 @@ def find_each(matchers: list[Matcher], text: str) -> list[list[Hit]]:
             )
     runs = latin_runs(text)
     if runs:  # most Latin runs (photo credits, site names) hold no surface of any matcher
-        union = _any_english(tuple(m.en_regex.pattern for m in matchers if m.en_regex))
+        union = english or any_english(matchers)
         runs = tuple(run for run in runs if union.search(text, *run))
     out = []
     for m in matchers:
@@ -98,9 +101,13 @@ def find_each(matchers: list[Matcher], text: str) -> list[list[Hit]]:
     return out
 
 
+def any_english(matchers: list[Matcher]) -> re.Pattern[str]:
+    """Matches where any of the matchers' English patterns (all case-insensitive) matches."""
+    return _any_english(tuple(m.en_regex.pattern for m in matchers if m.en_regex))
+
+
 @lru_cache(maxsize=4)
 def _any_english(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """Matches where any of the English patterns (all case-insensitive) matches."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
