@@ -97,14 +97,22 @@ def show_source(doc, evidence: pd.DataFrame, expanded: bool = False) -> None:
             st.dataframe(plain_table(evidence.drop(columns="doc_id")), hide_index=True, width="stretch")
 
 
+def names_in(frame: pd.DataFrame, kinds: dict[str, str], lang: str, sep: str = ", ") -> pd.DataFrame:
+    """Columns of English keys ({column: ministry/province/partner}, lists joined by `sep`) shown by
+    their Khmer names on the Khmer page; names without a Khmer form stay as they are."""
+    if lang != "km" or frame.empty:
+        return frame
+    return frame.assign(**{column: [
+        v if ui.is_missing(v) or v == "" else sep.join(i18n.name(kind, k, "km") for k in str(v).split(sep))
+        for v in frame[column]] for column, kind in kinds.items()})
+
+
 def explorer_display(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The Explorer table as drawn: partners named in Khmer on the Khmer page (the export keeps the
     English keys, as for provinces and ministries), empty cells as '–'."""
     header = next(km for sql, _, km in explore.COLUMNS if sql == "pp.partners")
     if lang == "km" and header in table.columns:
-        table = table.assign(**{header: [
-            v if ui.is_missing(v) else "; ".join(i18n.name("partner", p, "km") for p in str(v).split("; "))
-            for v in table[header]]})
+        table = names_in(table, {header: "partner"}, lang, sep="; ")
         order = list(table.columns)  # a Khmer reader sees the Khmer name first, its English after
         for english in [c for c in order if c.endswith(" (EN)") and c[:-5] in order]:
             order.remove(english)

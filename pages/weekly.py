@@ -4,6 +4,7 @@ meetings) with one-click PowerPoint and printable HTML downloads."""
 import streamlit as st
 
 from analytics import charts, deck, report, ui
+from analytics.explore_view import names_in
 
 
 def week_picker(weeks: list[str], lab: dict) -> str:
@@ -87,8 +88,10 @@ with ui.warehouse() as con:
         st.plotly_chart(on_screen(deck.partners_figure(b, lang)), key="weekly_partners")
     st.subheader(f"{lab['semester_progress']} · {b.semester}")
     st.caption(lab["semester_note"])
-    st.dataframe(shown(b.reviews.assign(status=b.reviews["status"].map(lab.get)), lab), hide_index=True)
+    reviews = names_in(b.reviews, {"organiser": "ministry"}, lang)  # ministries in Khmer on the Khmer page
+    st.dataframe(shown(reviews.assign(status=b.reviews["status"].map(lab.get)), lab), hide_index=True)
     st.subheader(lab["meetings_list"])
     places = b.meetings["province_km"] if lang == "km" else b.meetings["province"]
-    st.dataframe(shown(b.meetings.assign(province=places.fillna(b.meetings["province"]))
+    meetings = names_in(b.meetings, {"organiser": "ministry", "partners": "partner"}, lang)
+    st.dataframe(shown(meetings.assign(province=places.fillna(b.meetings["province"]))
                        .drop(columns=["province_km", "meeting_id"]), lab), hide_index=True)

@@ -282,6 +282,9 @@ def test_weekly_page_speaks_khmer(warehouse, monkeypatch):
     headers = [list(d.value.columns) for d in at.dataframe]
     assert headers[:2] == [["ក្រសួង", "កិច្ចប្រជុំ"], ["រាជធានី-ខេត្ត", "កិច្ចប្រជុំ"]]
     assert at.dataframe[1].value["រាជធានី-ខេត្ត"].tolist() == ["ខេត្តកណ្តាល"]
+    week = at.dataframe[-1].value  # the week's meetings: ministries and partners by their Khmer names
+    assert week[["អ្នករៀបចំ", "ដៃគូ"]].values.tolist() == [  # (no Khmer form known for this committee)
+        ["Kandal Women and Children Consultative Committee", "យូនីសេហ្វ"]]
     assert [b.proto.label for b in at.get("download_button")] == [
         "⬇ បទបង្ហាញ PowerPoint (PPTX)", "⬇ HTML (សម្រាប់បោះពុម្ព)"]
     charts_shown = layouts(at)  # projector-size axis text, as on the other pages
