@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from etl.normalize_clusters import cluster_edits, may_be_bad
+from etl.normalize_clusters import VOWEL_SIGNS, cluster_edits, may_be_bad
 from etl.offset_map import Tracked, splice
 
 _DROP = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u17b4\u17b5"
@@ -114,7 +114,10 @@ def normalize_text(text: str) -> str:
     return text
 
 
-_SEQ_PATTERNS = tuple((old, re.compile(re.escape(old)), new) for old, new in _SEQ_FOLDS)
+_SEQ_PATTERNS = tuple(
+    ("da" if new == "\u17d2\u178f" else "vowels", old, re.compile(re.escape(old)), new)
+    for old, new in _SEQ_FOLDS
+)
 # Strings of these characters are NFC whatever is dropped or folded (tests/test_normalize.py checks
 # it): Latin-1 and U+1700-17FF (Khmer, Philippine scripts) except U+17DD, the one mark there whose
 # combining class is not 9. A UTF-16 high byte tells the blocks apart in one bytes.translate.
@@ -131,6 +134,36 @@ def _safe_low_bytes(text: str) -> bytes | None:
     return units[::2]
 
 
+# Which later steps a safe text can need, from one pass over its UTF-16 low bytes: each character
+# gets a class, each adjacent pair one byte (class + 16 * next class), and pairs no step acts on are
+# deleted. Latin-1 characters share low bytes with Khmer ones: they can only add false "maybe"s.
+_CLASSES = bytes(
+    {0xD2: 1, 0x8A: 2, 0xC6: 3, 0xC1: 4, 0xB6: 5, 0xBB: 6, 0xB8: 7, 0xB7: 8, 0xB9: 8, 0xBA: 8}.get(
+        b,
+        {0xC9: 9, 0xCA: 9, 0x20: 10, 0x9A: 11}.get(b, 12 if chr(0x1700 + b) in VOWEL_SIGNS else 0),
+    )
+    for b in range(256)
+)
+_PAIR_STEP = {
+    1 | 2 << 4: "da",  # coeng-DA
+    **{first | second << 4: "vowels" for first, second in ((3, 5), (3, 6), (4, 7), (4, 5))},
+    11 | 1 << 4: "ro",  # RO then coeng: maybe coeng-RO before another subscript
+    **{vowel | next_ << 4: "cluster" for vowel in (3, 4, 5, 6, 7, 8, 12) for next_ in (1, 9)},
+    9 | 1 << 4: "cluster",  # shifter before a subscript
+    6 | 7 << 4: "cluster",  # ុ before an upper vowel
+    6 | 8 << 4: "cluster",
+    10 | 10 << 4: "space",
+}
+_NO_STEP = bytes(code for code in range(256) if code not in _PAIR_STEP)
+
+
+def _steps(low: bytes) -> frozenset[str]:
+    """The steps after the character folds that a safe text with these low bytes may need."""
+    classes = int.from_bytes(low.translate(_CLASSES), "little")
+    pairs = (classes | (classes >> 8 << 4)).to_bytes(len(low), "little")
+    return frozenset(_PAIR_STEP[code] for code in set(pairs.translate(None, _NO_STEP)))
+
+
 def _fold_frequent(tracked: Tracked) -> None:
     """Drop invisible characters, then the frequent one-character folds (all same-length)."""
     tracked.drop(_DROP)
@@ -139,31 +172,32 @@ def _fold_frequent(tracked: Tracked) -> None:
             tracked.text = tracked.text.replace(old, new)
 
 
-def _fold_rest(tracked: Tracked, rare: bool) -> None:
-    """The rare one-character folds (when `rare`), _SEQ_FOLDS, then coeng-RO last. Same-length
-    folds leave the offsets as they are, so only merges pay for offset bookkeeping."""
+def _fold_rest(tracked: Tracked, rare: bool, steps: frozenset[str] | None = None) -> None:
+    """The rare one-character folds (when `rare`), _SEQ_FOLDS, then coeng-RO last (only `steps`
+    when given). Same-length folds leave the offsets alone; only merges pay for bookkeeping."""
     for old, new in _RARE_FOLDS if rare else ():
         if new and old in tracked.text:
             if len(new) == 1:
                 tracked.text = tracked.text.replace(old, new)
             else:
                 tracked.replace(re.compile(re.escape(old)), lambda m, new=new: new)
-    for old, pattern, new in _SEQ_PATTERNS:
-        for _ in range(8):
+    for step, old, pattern, new in _SEQ_PATTERNS:
+        for _ in range(8 if steps is None or step in steps else 0):
             if old not in tracked.text:
                 break
             if len(old) == len(new):
                 tracked.text = tracked.text.replace(old, new)
             else:
                 tracked.replace(pattern, lambda m, new=new: new)
-    tracked.text = _ro_last(tracked.text)  # a reorder: same length
+    if steps is None or "ro" in steps:
+        tracked.text = _ro_last(tracked.text)  # a reorder: same length
 
 
-def _finish_pass(tracked: Tracked, low: bytes | None = None) -> None:
-    """Rebuild misordered clusters, then collapse space runs."""
-    if may_be_bad(tracked.text, low):
+def _finish_pass(tracked: Tracked, steps: frozenset[str] | None = None) -> None:
+    """Rebuild misordered clusters, then collapse space runs (only `steps` when given)."""
+    if may_be_bad(tracked.text) if steps is None else "cluster" in steps:
         tracked.apply(cluster_edits(tracked.text))
-    if "  " in tracked.text:
+    if (steps is None or "space" in steps) and "  " in tracked.text:
         tracked.replace(_SPACE_RUN, lambda m: " ")
 
 
@@ -172,7 +206,8 @@ def normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
 
     The offsets are a compact read-only sequence (index it, len() it, list() it if needed).
     Same steps as normalize_text; a text of safe characters (most articles) skips the NFC checks
-    and the rare-fold scan, and its cluster gate reuses the bytes of the safety check."""
+    and the rare-fold scan, and the bytes of that check tell which later steps can be skipped
+    (the folds keep the classes _steps reads: a vowel for a vowel, subscripts among subscripts)."""
     tracked = Tracked(text)
     _fold_frequent(tracked)
     low = _safe_low_bytes(tracked.text)  # safe: text is NFC, and so is every fold of it
@@ -182,8 +217,9 @@ def normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
         _fold_frequent(tracked)
     if low is not None and any(char in tracked.text for char in _SAFE_RARE):
         low = None  # a rare fold changes characters: the general checks from here on
-    _fold_rest(tracked, rare=low is None and bool(_RARE_CHARS.search(tracked.text)))
-    _finish_pass(tracked, low)  # seq folds and coeng-RO moves keep the classes `low` gives
+    steps = None if low is None else _steps(low)
+    _fold_rest(tracked, rare=low is None and bool(_RARE_CHARS.search(tracked.text)), steps=steps)
+    _finish_pass(tracked, steps)
     for _ in range(0 if low is not None else 7):
         if unicodedata.is_normalized("NFC", tracked.text):  # removals can let marks compose
             break

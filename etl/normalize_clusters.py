@@ -12,7 +12,8 @@ _RO = "\u17d2\u179a"
 _SHIFTERS = "\u17c9\u17ca"
 _VOWELS = "".join(chr(c) for c in range(0x17B6, 0x17C6))
 _SIGNS = "\u17c6\u17c7\u17cb\u17cd\u17ce\u17cf\u17d0\u17d1\u17d3\u17dd"  # robat U+17CC stays put
-_VS = f"[{_VOWELS}{_SIGNS}]"
+VOWEL_SIGNS = _VOWELS + _SIGNS
+_VS = f"[{VOWEL_SIGNS}]"
 _SUB = "\u17d2[\u1780-\u17a2]"  # coeng + consonant
 _MARK_SET = frozenset(_SHIFTERS + _VOWELS + _SIGNS)
 _UPPER_VOWELS = "\u17b7\u17b8\u17b9\u17ba"
@@ -99,11 +100,7 @@ def cluster_edits(text: str) -> list[Edit]:
     return edits
 
 
-def may_be_bad(text: str, low: bytes | None = None) -> bool:
-    """Whether a cluster of text may need rebuilding (never a false "no"). `low`: the low bytes of
-    the UTF-16 units of text, or of a text that differs from it by moves that keep the classes
-    (a vowel for a vowel, subscripts reordered), else computed here."""
-    if low is None:
-        low = text.encode("utf-16-le", "surrogatepass")[::2]
-    cats = low.translate(_CATEGORY_TABLE)
+def may_be_bad(text: str) -> bool:
+    """Whether a cluster of text may need rebuilding (never a false "no")."""
+    cats = text.encode("utf-16-le", "surrogatepass")[::2].translate(_CATEGORY_TABLE)
     return b"VC" in cats or b"VH" in cats or b"HC" in cats or bool(_U_BEFORE_UPPER.search(text))

@@ -169,16 +169,43 @@ def _reference_with_offsets(text: str) -> tuple[str, list[int]]:
     return tracked.text, list(tracked.offsets())
 
 
+SAFE_TRICKY = [chr(c) for c in range(0x1780, 0x17FA) if c != 0x17DD] + [
+    *(
+        "\u17d2\u178a",
+        "\u17d2\u179a",
+        "\u17c6\u17b6",
+        "\u17c6\u17bb",
+        "\u17c1\u17b8",
+        "\u17c1\u17b6",
+    ),
+    *("\u17d2\u179a\u17d2\u178f", "\u179f\u17bb\u17b7", "\u1798\u17bb\u17ba"),  # ្រ្ត សុិ មុឺ
+    *(
+        "\u17bb\u17b8",
+        "\u17c9",
+        "\u17ca\u17d2",
+        ZWSP,
+        "\u00ad",
+        "\u17b4",
+        " ",
+        "  ",
+        "\n",
+        "a",
+        "\u00bb",
+    ),
+]
 TRICKY = st.sampled_from(
-    [chr(c) for c in range(0x1780, 0x17FA)]
-    + ["\u17d2\u178a", "\u17d2\u179a", "\u17c6\u17b6", "\u17c1\u17b8", "\u17bb\u17b8", "\u17c9"]
-    + [ZWSP, "\u200d", "\u00ad", "\u17b4", " ", "  ", "\t", "\u00a0", "\u2000", "\u17a4", "\u17dd"]
-    + ["e\u0301", "\u0301", "\u00e9", "\u201c", "\u1714", "\U0001f64f", "\n", "a"]
+    SAFE_TRICKY
+    + ["\u200d", "\t", "\u00a0", "\u2000", "\u17a4", "\u17a3", "\u17dd", "e\u0301", "\u0301"]
+    + ["\u00e9", "\u201c", "\u1714", "\U0001f64f"]
 )
+# mostly Khmer, so the steps after the folds meet each other; and with everything else mixed in
+FAST_PATH_TEXTS = st.one_of(
+    st.lists(st.sampled_from(SAFE_TRICKY), max_size=60), st.lists(TRICKY, max_size=60)
+).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(TRICKY, max_size=60).map("".join))
+@settings(max_examples=1000, deadline=None)
+@given(FAST_PATH_TEXTS)
 def test_fast_path_equals_the_plain_loop(text: str) -> None:
     norm, offsets = normalize_with_offsets(text)
     assert (norm, list(offsets)) == _reference_with_offsets(text)
