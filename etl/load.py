@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
 
@@ -106,13 +107,16 @@ def _all_new(batch: Batch, known: set[str] | None) -> bool:
     """True when no doc_id of the batch is in `known` or repeated in the batch; adds them to known."""
     if known is None or not batch.documents or not isinstance(batch.documents[0], pa.Table):
         return False
-    ids = [i for t in batch.documents for i in t.column("doc_id").to_pylist()]
-    found = set(ids)
-    records = [i for t in batch.records for i in t.column("doc_id").to_pylist()]
-    evidence = {i for t in batch.evidence for i in t.column("doc_id").to_pylist()}
-    if len(found) != len(ids) or len(records) != len(ids) or set(records) != found or not evidence <= found:
+    ids = _as_table(batch.documents).column("doc_id")
+    # Records are built in the documents' order; evidence only names those documents.
+    if not _as_table(batch.records).column("doc_id").equals(ids):
         return False
-    if not found.isdisjoint(known):
+    if batch.evidence:
+        evidence = pc.unique(_as_table(batch.evidence).column("doc_id"))
+        if not pc.all(pc.is_in(evidence, value_set=ids), min_count=0).as_py():
+            return False
+    found = set(ids.to_pylist())
+    if len(found) != len(ids) or not found.isdisjoint(known):
         return False
     known |= found
     return True

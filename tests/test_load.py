@@ -1,9 +1,10 @@
 """Loading rows and corrections: replaced files, kept good data, curated values, schema migration."""
 
 import duckdb
+import pyarrow as pa
 
 from etl.corrections import apply_corrections, read_corrections
-from etl.load import Batch, save_batch, save_migrated, save_schema
+from etl.load import Batch, _all_new, save_batch, save_migrated, save_schema
 from tests.test_dedup import build, record, regroup
 
 
@@ -91,3 +92,27 @@ def test_migration_copies_shared_columns(tmp_path):
     save_schema(new)
     assert "warehouse_meta" not in save_migrated(new, old)
     assert new.execute("SELECT * FROM warehouse_meta").fetchall() == [("dataset", "demo")]
+
+
+def arrow_batch(*doc_ids: str) -> Batch:
+    """A batch of Arrow tables as the ingest workers send them (two files)."""
+    recs = [record(doc_id) for doc_id in doc_ids]
+    half = len(recs) // 2 or 1
+    tables = lambda rows: [pa.Table.from_pylist(rows[:half]), pa.Table.from_pylist(rows[half:])]  # noqa: E731
+    evidence = [{"doc_id": d, "field": "province", "snippet": "s", "start_pos": 0, "end_pos": 1} for d in doc_ids]
+    return Batch(documents=tables([d for _, d in recs]), records=tables([r for r, _ in recs]),
+                 evidence=tables(evidence))
+
+
+def test_all_new_batches_take_plain_inserts_and_repeats_fall_back_to_insert_or_ignore():
+    known: set[str] = {"z0"}
+    assert _all_new(arrow_batch("a1", "b2", "c3"), known) and known == {"z0", "a1", "b2", "c3"}
+    assert not _all_new(arrow_batch("d4", "d4"), known)  # twice in the batch
+    assert not _all_new(arrow_batch("e5", "a1"), known)  # stored before
+    assert not _all_new(arrow_batch("f6"), None) and known == {"z0", "a1", "b2", "c3"}
+    con = build([record("a1")])
+    save_batch(con, arrow_batch("a1", "g7", "g7"), 2, {"a1"})  # falls back: first one wins, no error
+    assert doc_ids(con) == ["a1", "g7"]
+    save_batch(con, arrow_batch("h8", "i9"), 3, {"a1", "g7"})
+    assert doc_ids(con) == ["a1", "g7", "h8", "i9"]
+    assert con.execute("SELECT count(*) FROM evidence").fetchone() == (4,)  # build() stored none
