@@ -102,9 +102,14 @@ def names_in(frame: pd.DataFrame, kinds: dict[str, str], lang: str, sep: str = "
     their Khmer names on the Khmer page; names without a Khmer form stay as they are."""
     if lang != "km" or frame.empty:
         return frame
-    return frame.assign(**{column: [
-        v if ui.is_missing(v) or v == "" else sep.join(i18n.name(kind, k, "km") for k in str(v).split(sep))
-        for v in frame[column]] for column, kind in kinds.items()})
+
+    def khmer(kind: str, value) -> str:
+        if ui.is_missing(value) or value == "":
+            return value
+        whole = i18n.name(kind, value, "km")  # the whole value first: a ministry's name may hold ", "
+        return whole if whole != value else sep.join(i18n.name(kind, k, "km") for k in str(value).split(sep))
+
+    return frame.assign(**{c: [khmer(kind, v) for v in frame[c]] for c, kind in kinds.items()})
 
 
 def explorer_display(table: pd.DataFrame, lang: str) -> pd.DataFrame:

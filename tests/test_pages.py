@@ -291,3 +291,17 @@ def test_weekly_page_speaks_khmer(warehouse, monkeypatch):
     assert [c["yaxis"]["tickfont"]["size"] for c in charts_shown] == [charts.FONT_SIZE] * len(charts_shown)
     labels = [m.label for m in at.metric]  # seven figures in two rows of four, none cut short
     assert labels[:2] == ["កិច្ចប្រជុំសប្តាហ៍នេះ", "មធ្យមភាគ ៤ សប្តាហ៍មុន"] and len(labels) == 7
+
+
+def test_khmer_names_of_keys_and_key_lists():
+    from analytics import i18n
+    from analytics.explore_view import names_in
+
+    i18n.set_names(i18n.Names(km={"ministry": {"Ministry of Land Management, Urban Planning and Construction": "ក្រសួងរៀបចំដែនដី"},
+                                  "partner": {"UNICEF": "យូនីសេហ្វ"}}))
+    frame = pd.DataFrame({"organiser": ["Ministry of Land Management, Urban Planning and Construction", None],
+                          "partners": ["UNICEF, Laos", ""]})
+    got = names_in(frame, {"organiser": "ministry", "partners": "partner"}, "km")
+    assert got.values.tolist() == [["ក្រសួងរៀបចំដែនដី", "យូនីសេហ្វ, Laos"], [None, ""]]
+    assert names_in(frame, {"organiser": "ministry"}, "en") is frame
+    i18n.set_names(i18n.Names())
