@@ -150,6 +150,15 @@ def _in(index: dict[str, int], group: str, limit: int) -> bool:
     return index.get(group, limit + 1) <= limit
 
 
+def _held_by_non_state(lead: str, at: int) -> bool:
+    """The meeting named at `at` belongs to a party, association ... (every match of the pattern
+    ends with one of the holder words: without one in reach, no scan)."""
+    words = gazetteer.meeting_cues()["negative"]["non_state_holder"]
+    if not any(lead.find(word, at, at + 400) >= 0 for word in words):
+        return False
+    return _non_state_holder().search(lead, at, at + 400) is not None
+
+
 def _negatives(index: dict[str, int], head: str, title: str, strong_title: bool) -> float:
     """Round-ups, courtesy calls, speeches ...; the title is the head's first len(title) chars."""
     t, whole = len(title), len(head)
@@ -197,7 +206,7 @@ def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | Non
         past = lead[max(0, in_lead.start() - 30) : in_lead.start()]
         score -= 1.0 if _AFTER_ATTENDING.search(past) else 0.0
     score += _negatives(index, head, title, bool(in_title))
-    if in_lead and _non_state_holder().search(lead, in_lead.start(), in_lead.start() + 400):
+    if in_lead and _held_by_non_state(lead, in_lead.start()):
         score -= 4.0
     score += 2.0 if support.chair else 0.0
     score += 1.0 if support.reviewed else 0.0

@@ -5,6 +5,7 @@ or a meeting sentence, after a review word (បូកសរុប, ពិនិ�
 """
 
 import re
+from operator import itemgetter
 
 from etl.extract_context import Context
 from etl.gazetteer import latin_runs
@@ -86,7 +87,7 @@ def _reviewed(
 def _may_match(ctx: Context, rx: re.Pattern[str], spans: list[Span] | None = None) -> bool:
     """False when the text (or the stretch from the first span to the last) holds none of the
     words every match of rx contains."""
-    lo, hi = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else (0, len(ctx.norm))
+    lo, hi = (min(spans)[0], max(map(itemgetter(1), spans))) if spans else (0, len(ctx.norm))
     norm = ctx.norm
     for needle in _NEEDLES[rx]:
         if norm.find(needle, lo, hi) >= 0:

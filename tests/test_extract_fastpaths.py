@@ -17,6 +17,9 @@ GOLDEN = sorted(Path(__file__).with_name("golden").glob("*.json"))
 _CUES = [
     *gazetteer.meeting_cues()["strong_meeting"],
     *gazetteer.meeting_cues()["negative"]["roundup"],
+    *gazetteer.meeting_cues()["negative"]["non_state_holder"],
+    "ប្រជុំរបស់",
+    "ទីស្នាក់ការ",
     *gazetteer.titles()["honorifics"][:8],
     "ក្រោមអធិបតីភាព",
     "ដឹកនាំកិច្ចប្រជុំ",
@@ -65,6 +68,7 @@ def _check_all(norm: str) -> None:
     _check_sentences(norm)
     _check_head_groups(norm)
     _check_body_cues(norm)
+    _check_non_state_holder(norm)
     _check_needles(norm)
 
 
@@ -119,6 +123,12 @@ def _check_head_groups(norm: str) -> None:
         for limit in (len(norm), len(norm) // 3):
             want = rx.search(norm[:limit]) is not None
             assert extract_meeting._in(index, group, limit) == want, group
+
+
+def _check_non_state_holder(norm: str) -> None:
+    for at in (0, len(norm) // 2):
+        want = extract_meeting._non_state_holder().search(norm, at, at + 400) is not None
+        assert extract_meeting._held_by_non_state(norm, at) == want
 
 
 def _check_body_cues(norm: str) -> None:
