@@ -32,7 +32,9 @@ CTES_ALL = """, fmin AS NOT MATERIALIZED (
 
 # With the read-side tables (etl/aggregates.py): the same CTEs from the fact tables, which carry the
 # filter columns on every row (no join to the list tables) and are ordered by date.
-FACT_CTES = """WITH fm AS {kept} (SELECT m.* FROM meeting_facts m WHERE {where})
+# fm names its columns: a materialised copy of every fact column (titles, lists) costs seconds.
+FACT_CTES = """WITH fm AS {kept} (SELECT m.meeting_key, m.meeting_id, m.meeting_date, m.province, m.lead_ministry,
+    m.organizer, m.semester, m.period, m.meeting_type, m.partners FROM meeting_facts m WHERE {where})
 , fmin AS NOT MATERIALIZED (SELECT m.meeting_id, m.ministry FROM ministry_facts m WHERE {where})
 , fpar AS NOT MATERIALIZED (SELECT m.meeting_id, m.partner, m.partner_kind FROM partner_facts m WHERE {where})"""
 
@@ -45,11 +47,13 @@ def _mode(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, filters: Filters, body: str, params=(),
-           mode: str | None = None) -> pd.DataFrame:
+           mode: str | None = None, reused: bool = False) -> pd.DataFrame:
     """Run `body` (fixed SQL that reads CTE `fm`, the filtered meetings) with the filter's bound values."""
     if (mode or _mode(con, filters)) != "base":
         predicate, where_params = filters.where("m", facts=True)
-        kept = "NOT MATERIALIZED" if filters.is_empty() else "MATERIALIZED"
+        # Most bodies read fm once: unmaterialised, their own conditions reach the scan; a body that
+        # reads it several times (reused) evaluates the filter once.
+        kept = "MATERIALIZED" if reused and not filters.is_empty() else "NOT MATERIALIZED"
         sql = FACT_CTES.format(kept=kept, where=predicate) + body
         return con.execute(sql, [*where_params * 3, *params]).df()
     predicate, where_params = filters.where("m")
@@ -114,11 +118,12 @@ SELECT (SELECT count(*) FROM fm) AS meetings,
 def headline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Headline numbers (metric, value, previous): previous is for the period before, when there is one."""
     mode = _mode(con, filters)
-    now = (cubes.headline(con) if mode == "cubes" else _frame(con, filters, HEADLINE_SQL, mode=mode)).iloc[0]
+    now = (cubes.headline(con) if mode == "cubes" else _frame(con, filters, HEADLINE_SQL, mode=mode, reused=True)).iloc[0]
     before = previous_period(filters)
     prev = None
     if before:
-        prev = _frame(con, replace(filters, date_from=before[0], date_to=before[1]), HEADLINE_SQL).iloc[0]
+        prev = _frame(con, replace(filters, date_from=before[0], date_to=before[1]), HEADLINE_SQL,
+                      reused=True).iloc[0]
     return pd.DataFrame({"metric": now.index, "value": now.to_numpy(dtype="int64"),
                          "previous": prev.to_numpy(dtype="float64") if prev is not None else None})
 
@@ -128,8 +133,11 @@ def latest_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, n: int = 1
     mode = _mode(con, filters)
     if mode != "base":  # fact rows carry the title and partners: no join
         return _frame(con, filters, """
-SELECT meeting_id, meeting_date, title, lead_ministry, organizer, province, meeting_type, partners
-FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_id LIMIT ?""", [n], mode=mode)
+, top AS (SELECT * FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_id LIMIT ?)
+SELECT top.meeting_id, top.meeting_date, t.title, top.lead_ministry, top.organizer, top.province,
+       top.meeting_type, top.partners
+FROM top JOIN meeting_facts t USING (meeting_key) ORDER BY meeting_date DESC NULLS LAST, meeting_id""",
+                      [n], mode=mode)
     return _frame(con, filters, """
 , top AS (SELECT meeting_id, meeting_date, lead_ministry, organizer, province, meeting_type
           FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_id LIMIT ?),
