@@ -100,7 +100,7 @@ def read_documents(paths: Iterable[Path | str]) -> Iterator[Document | Rejected]
 
 def read_file(path: Path, data: bytes | None = None) -> list[Document | Rejected]:
     """The documents of one file (one per row for jsonl/csv); never raises on bad input."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)  # Path(a Path) parses it again
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
