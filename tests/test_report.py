@@ -2,6 +2,7 @@
 numbers, meeting rows, Khmer fonts), chart PNGs via kaleido, a LibreOffice render, and the CLI."""
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,17 @@ def test_one_line_cuts_at_words_or_whole_khmer_clusters():
     assert report.one_line("word " * 30, 20) == "word word word word…"
     cut = report.one_line("ក្រសួង" * 30, 10)  # no spaces: cut after a whole cluster (not before ្ + ស)
     assert cut == "ក្រសួងក្រសួ…"  # 10 chars would end inside ស + ួ
+
+
+def test_every_label_has_a_khmer_text_without_english_words():
+    """The Khmer briefing never falls back to an English label or quotes an English status."""
+    en, km = report.labels("en"), report.labels("km")
+    for key in en:
+        if key.endswith("_km"):
+            continue
+        assert km[key] != en[key] or not any(c.isascii() and c.isalpha() for c in en[key]), key
+        text = re.sub(r"\{\w+\}", "", km[key])  # placeholders such as {week} stay
+        assert not any("a" <= c.lower() <= "z" for c in text), (key, km[key])
 
 
 def test_briefing_whole(briefing):
