@@ -120,7 +120,8 @@ def _clean_lines(text: str, rules: ChromeRules) -> list[tuple[str, str]]:
     drop = rules.drop_line.fullmatch  # a decoration-only line goes, it is not a paragraph break
     keys = _line_keys(text, split)
     lines = [(line, key) for line, key in zip(split, keys, strict=True) if not drop(key)]
-    if not any(marker in text for marker in rules.break_markers):  # rare: skip the regex
+    # rare: skip the regex (one character first: a one-character search is a memchr)
+    if not any(marker[0] in text and marker in text for marker in rules.break_markers):
         return lines
     broken: list[tuple[str, str]] = []
     for line, key in lines:
