@@ -119,19 +119,37 @@ _SEQ_PATTERNS = tuple(
     for old, new in _SEQ_FOLDS
 )
 # Strings of these characters are NFC whatever is dropped or folded (tests/test_normalize.py checks
-# it): Latin-1 and U+1700-17FF (Khmer, Philippine scripts) except U+17DD, the one mark there whose
-# combining class is not 9. A UTF-16 high byte tells the blocks apart in one bytes.translate.
-_SAFE_HIGH_BYTES = b"\x00\x17"
+# it): Latin-1, U+1700-17FF (Khmer, Philippine scripts) except U+17DD, the one mark there whose
+# combining class is not 9, and U+2010-2027 (dashes, quotes, bullets, ellipsis: news punctuation).
+# The UTF-16 high bytes tell the blocks apart; the low bytes of the U+20xx units are checked only
+# when there are some (ints AND the two byte strings as one mask each).
+_SAFE_HIGH_BYTES = b"\x00\x17\x20"
 _UNSAFE_IN_SAFE_BLOCKS = "\u17dd"
-_SAFE_RARE = tuple(old for old, new in _RARE_FOLDS if new and (old < "\u0100" or old >= "\u1700"))
+_HIGH_20 = bytes(0xFF if b == 0x20 else 0 for b in range(256))
+_LOW_NOT_SAFE_IN_20 = bytes(0 if 0x10 <= b <= 0x27 else 0xFF for b in range(256))
+
+
+def _is_safe(char: str) -> bool:
+    return (
+        char < "\u0100" or "\u1700" <= char < "\u1800" or "\u2010" <= char <= "\u2027"
+    ) and char not in _UNSAFE_IN_SAFE_BLOCKS
+
+
+_SAFE_RARE = tuple(old for old, new in _RARE_FOLDS if new and _is_safe(old))
 
 
 def _safe_low_bytes(text: str) -> bytes | None:
     """The low bytes of text's UTF-16 units when text is all safe characters (see above), else None."""
     units = text.encode("utf-16-le", "surrogatepass")
-    if units[1::2].translate(None, _SAFE_HIGH_BYTES) or _UNSAFE_IN_SAFE_BLOCKS in text:
+    high = units[1::2]
+    if high.translate(None, _SAFE_HIGH_BYTES) or _UNSAFE_IN_SAFE_BLOCKS in text:
         return None
-    return units[::2]
+    low = units[::2]
+    if b"\x20" in high and int.from_bytes(high.translate(_HIGH_20), "little") & int.from_bytes(
+        low.translate(_LOW_NOT_SAFE_IN_20), "little"
+    ):
+        return None
+    return low
 
 
 # Which later steps a safe text can need, from one pass over its UTF-16 low bytes: each character

@@ -179,6 +179,7 @@ SAFE_TRICKY = [chr(c) for c in range(0x1780, 0x17FA) if c != 0x17DD] + [
         "\u17c1\u17b6",
     ),
     *("\u17d2\u179a\u17d2\u178f", "\u179f\u17bb\u17b7", "\u1798\u17bb\u17ba"),  # ្រ្ត សុិ មុឺ
+    *("\u201c", "\u2026", "\u2020"),  # safe punctuation (U+2020's low byte is a space's)
     *(
         "\u17bb\u17b8",
         "\u17c9",
@@ -196,7 +197,7 @@ SAFE_TRICKY = [chr(c) for c in range(0x1780, 0x17FA) if c != 0x17DD] + [
 TRICKY = st.sampled_from(
     SAFE_TRICKY
     + ["\u200d", "\t", "\u00a0", "\u2000", "\u17a4", "\u17a3", "\u17dd", "e\u0301", "\u0301"]
-    + ["\u00e9", "\u201c", "\u1714", "\U0001f64f"]
+    + ["\u00e9", "\u201c", "\u2026", "\u2028", "\u20d0", "\u1714", "\U0001f64f"]
 )
 # mostly Khmer, so the steps after the folds meet each other; and with everything else mixed in
 FAST_PATH_TEXTS = st.one_of(
@@ -232,15 +233,18 @@ def test_safe_characters_make_only_nfc_strings() -> None:
     """Why the fast path may skip NFC: every safe character is its own NFC, never the second half
     of a composition, and all non-zero combining classes among them are equal (no reordering).
     The dropped invisible characters are NFC-inert starters too."""
-    safe = [chr(c) for c in [*range(0x100), *range(0x1700, 0x1800)]]
-    safe = [c for c in safe if c not in normalize._UNSAFE_IN_SAFE_BLOCKS]
+    safe = [chr(c) for c in range(0x3000) if normalize._is_safe(chr(c))]
+    assert len(safe) == 0x100 + 0x100 - 1 + 0x18
+    for char in (chr(c) for c in range(0x2000, 0x2100)):  # the check on UTF-16 bytes agrees
+        assert (normalize._safe_low_bytes("ក" + char) is not None) == normalize._is_safe(char)
     seconds = _composition_seconds()
     for char in safe + list(normalize._DROP):
         assert unicodedata.normalize("NFC", char) == char and char not in seconds, hex(ord(char))
     assert {unicodedata.combining(c) for c in safe} == {0, 9}
     assert {unicodedata.combining(c) for c in normalize._DROP} == {0}
-    for text in ("\u17dd\u17d2", "\u2000", "e\u0301"):
+    for text in ("\u17dd\u17d2", "\u2000", "e\u0301", "\u201c\u20d0", "\u2028", "\U0001f64f"):
         assert normalize._safe_low_bytes(text) is None
+    assert normalize._safe_low_bytes("\u201cក\u2026\u00bb") is not None
 
 
 @settings(max_examples=200, deadline=None)
