@@ -33,10 +33,13 @@ CTES_ALL = """, fmin AS NOT MATERIALIZED (
 # With the read-side tables (etl/aggregates.py): the same CTEs from the fact tables, which carry the
 # filter columns on every row (no join to the list tables) and are ordered by date.
 # fm names its columns: a materialised copy of every fact column (titles, lists) costs seconds.
-FACT_CTES = """WITH fm AS {kept} (SELECT m.meeting_key, m.meeting_id, m.meeting_date, m.province, m.lead_ministry,
-    m.organizer, m.semester, m.period, m.meeting_type, m.partners FROM meeting_facts m WHERE {where})
-, fmin AS NOT MATERIALIZED (SELECT m.meeting_id, m.ministry FROM ministry_facts m WHERE {where})
-, fpar AS NOT MATERIALIZED (SELECT m.meeting_id, m.partner, m.partner_kind FROM partner_facts m WHERE {where})"""
+# meeting_id is the integer meeting_key here, so the bodies' joins compare integers; meeting_ref is the id.
+FACT_CTES = """WITH fm AS {kept} (SELECT m.meeting_key AS meeting_id, m.meeting_id AS meeting_ref, m.meeting_date,
+    m.province, m.lead_ministry, m.organizer, m.semester, m.period, m.meeting_type, m.partners
+    FROM meeting_facts m WHERE {where})
+, fmin AS NOT MATERIALIZED (SELECT m.meeting_key AS meeting_id, m.ministry FROM ministry_facts m WHERE {where})
+, fpar AS NOT MATERIALIZED (SELECT m.meeting_key AS meeting_id, m.partner, m.partner_kind
+    FROM partner_facts m WHERE {where})"""
 
 
 def _mode(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
@@ -133,10 +136,11 @@ def latest_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, n: int = 1
     mode = _mode(con, filters)
     if mode != "base":  # fact rows carry the title and partners: no join
         return _frame(con, filters, """
-, top AS (SELECT * FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_id LIMIT ?)
-SELECT top.meeting_id, top.meeting_date, t.title, top.lead_ministry, top.organizer, top.province,
-       top.meeting_type, top.partners
-FROM top JOIN meeting_facts t USING (meeting_key) ORDER BY meeting_date DESC NULLS LAST, meeting_id""",
+, top AS (SELECT * FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_ref LIMIT ?)
+SELECT top.meeting_ref AS meeting_id, top.meeting_date, t.title, top.lead_ministry, top.organizer,
+       top.province, top.meeting_type, top.partners
+FROM top JOIN meeting_facts t ON t.meeting_key = top.meeting_id
+ORDER BY top.meeting_date DESC NULLS LAST, top.meeting_ref""",
                       [n], mode=mode)
     return _frame(con, filters, """
 , top AS (SELECT meeting_id, meeting_date, lead_ministry, organizer, province, meeting_type
