@@ -192,10 +192,8 @@ def _is_earlier(clean: str, f: _Found, voc: dict) -> bool:
 
 
 def _parse_published(published: str | None) -> dt.date | None:
-    if not published:
-        return None  # most documents: no metadata date (skip raising and catching)
-    try:
-        return dt.date.fromisoformat((published or "")[:10])
+    try:  # most documents have no metadata date: answered without raising
+        return dt.date.fromisoformat(published[:10]) if published else None
     except ValueError:
         return None
 
