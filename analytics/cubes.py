@@ -17,6 +17,7 @@ SELECT (SELECT count(*) FROM meeting_facts) AS meetings,
 # The `g` CTE of meetings_over_time: (period, grp, n) per group choice; month only when grouped.
 DAYS_GROUPS = "SELECT date_trunc('{freq}', day)::DATE AS period, NULL AS grp, sum(meetings) AS n" \
               " FROM agg_days WHERE day IS NOT NULL GROUP BY ALL"
+MONTH_GROUP_KEYS = ("ministry", "province", "organizer", "type")
 MONTH_GROUPS = "SELECT month AS period, grp, meetings AS n FROM agg_month_groups WHERE grp_by = '{by}'"
 
 TOP_PARTNERS = "SELECT partner FROM agg_partners GROUP BY partner ORDER BY sum(meetings) DESC, partner LIMIT ?"
@@ -42,6 +43,8 @@ def over_time_source(freq: str, by: str | None) -> str | None:
     """The `g` CTE for meetings_over_time over all meetings, or None when no table has that grain."""
     if by is None:
         return DAYS_GROUPS.format(freq=freq)
+    if by not in MONTH_GROUP_KEYS:  # only the grouping keys etl/aggregates.py writes reach the SQL
+        raise ValueError(f"unknown grouping {by!r}")
     return MONTH_GROUPS.format(by=by) if freq == "month" else None
 
 

@@ -1,4 +1,8 @@
-"""Warehouse + Filters -> small DataFrames answering the dashboard's questions; all aggregation in DuckDB."""
+"""Warehouse + Filters -> small DataFrames answering the dashboard's questions; all aggregation in DuckDB.
+
+Overview, frequency, partners and map queries live here; semester and periodic reviews in
+analytics/reviews.py; the shared filtered-meetings CTEs in analytics/frame.py.
+"""
 
 from dataclasses import replace
 from datetime import date, timedelta
@@ -6,68 +10,15 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from analytics import cubes, db
+from analytics import cubes, db, reviews
 from analytics.filters import Filters
+from analytics.frame import frame, mode_for
 
 OTHER = "__other__"  # group key for everything outside the top N (pages label it "Other")
 FREQS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 # Group-by choices: fixed SQL expressions over the filtered meetings `fm` (never user text).
 GROUPS = {None: "NULL", "ministry": "lead_ministry", "province": "province", "organizer": "organizer",
           "type": "meeting_type"}
-REVIEW_TYPES = ("annual_review", "quarterly_review", "monthly_review")
-# After `fm`: participating ministries (listed plus lead; a pair can repeat, so count DISTINCT) and
-# partners of the filtered meetings. NOT MATERIALIZED: DuckDB would otherwise copy them whole.
-CTES = """, fmin AS NOT MATERIALIZED (
-    SELECT mm.meeting_id, mm.ministry FROM meeting_ministries mm SEMI JOIN fm USING (meeting_id)
-    UNION ALL SELECT meeting_id, lead_ministry FROM fm WHERE lead_ministry IS NOT NULL)
-, fpar AS NOT MATERIALIZED (
-    SELECT mp.meeting_id, mp.partner, mp.partner_kind FROM meeting_partners mp SEMI JOIN fm USING (meeting_id))"""
-
-# Without filters every row counts: skip the semi joins (a third of the time at 1M meetings).
-CTES_ALL = """, fmin AS NOT MATERIALIZED (
-    SELECT meeting_id, ministry FROM meeting_ministries
-    UNION ALL SELECT meeting_id, lead_ministry FROM meetings WHERE lead_ministry IS NOT NULL)
-, fpar AS NOT MATERIALIZED (SELECT meeting_id, partner, partner_kind FROM meeting_partners)"""
-
-
-# With the read-side tables (etl/aggregates.py): the same CTEs from the fact tables, which carry the
-# filter columns on every row (no join to the list tables) and are ordered by date.
-# fm names its columns: a materialised copy of every fact column (titles, lists) costs seconds.
-# meeting_id is the integer meeting_key here, so the bodies' joins compare integers; meeting_ref is the id.
-FACT_CTES = """WITH fm AS {kept} (SELECT m.meeting_key AS meeting_id, m.meeting_id AS meeting_ref, m.meeting_date,
-    m.province, m.lead_ministry, m.organizer, m.semester, m.period, m.meeting_type, m.partners
-    FROM meeting_facts m WHERE {where})
-, fmin AS NOT MATERIALIZED (SELECT m.meeting_key AS meeting_id, m.ministry FROM ministry_facts m WHERE {where})
-, fpar AS NOT MATERIALIZED (SELECT m.meeting_key AS meeting_id, m.partner, m.partner_kind
-    FROM partner_facts m WHERE {where})"""
-
-
-def _mode(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
-    """'cubes' (no filters; count tables usable), 'facts' (filters; fact tables usable) or 'base'."""
-    if not db.has_aggregates(con):
-        return "base"
-    return "cubes" if filters.is_empty() else "facts"
-
-
-def _frame(con: duckdb.DuckDBPyConnection, filters: Filters, body: str, params=(),
-           mode: str | None = None, reused: bool = False) -> pd.DataFrame:
-    """Run `body` (fixed SQL that reads CTE `fm`, the filtered meetings) with the filter's bound values."""
-    if (mode or _mode(con, filters)) != "base":
-        predicate, where_params = filters.where("m", facts=True)
-        # Most bodies read fm once: unmaterialised, their own conditions reach the scan; a body that
-        # reads it several times (reused) evaluates the filter once.
-        kept = "MATERIALIZED" if reused and not filters.is_empty() else "NOT MATERIALIZED"
-        sql = FACT_CTES.format(kept=kept, where=predicate) + body
-        return con.execute(sql, [*where_params * 3, *params]).df()
-    predicate, where_params = filters.where("m")
-    # Safe: the predicate is built from fixed fragments by Filters.where(); every value is bound.
-    # Unfiltered, fm is the whole table: copying it costs more than reading it again. Filtered, it is
-    # usually small and read several times: evaluate the filter (its IN lists) once.
-    ctes, kept = (CTES_ALL, "NOT MATERIALIZED") if filters.is_empty() else (CTES, "MATERIALIZED")
-    sql = f"WITH fm AS {kept} (SELECT m.* FROM meetings m WHERE " + predicate + ")" + ctes + body  # noqa: S608
-    return con.execute(sql, [*where_params, *params]).df()
-
-
 # The sidebar's values from meetings in one scan (a grouping set per column), not one scan per list.
 OPTIONS_SQL = """
 SELECT province, meeting_type, semester, lead_ministry,
@@ -120,12 +71,12 @@ SELECT (SELECT count(*) FROM fm) AS meetings,
 
 def headline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Headline numbers (metric, value, previous): previous is for the period before, when there is one."""
-    mode = _mode(con, filters)
-    now = (cubes.headline(con) if mode == "cubes" else _frame(con, filters, HEADLINE_SQL, mode=mode, reused=True)).iloc[0]
+    mode = mode_for(con, filters)
+    now = (cubes.headline(con) if mode == "cubes" else frame(con, filters, HEADLINE_SQL, mode=mode, reused=True)).iloc[0]
     before = previous_period(filters)
     prev = None
     if before:
-        prev = _frame(con, replace(filters, date_from=before[0], date_to=before[1]), HEADLINE_SQL,
+        prev = frame(con, replace(filters, date_from=before[0], date_to=before[1]), HEADLINE_SQL,
                       reused=True).iloc[0]
     return pd.DataFrame({"metric": now.index, "value": now.to_numpy(dtype="int64"),
                          "previous": prev.to_numpy(dtype="float64") if prev is not None else None})
@@ -133,16 +84,16 @@ def headline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 def latest_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, n: int = 10) -> pd.DataFrame:
     """The n most recent meetings with their lead ministry, organiser, province, type and partners."""
-    mode = _mode(con, filters)
+    mode = mode_for(con, filters)
     if mode != "base":  # fact rows carry the title and partners: no join
-        return _frame(con, filters, """
+        return frame(con, filters, """
 , top AS (SELECT * FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_ref LIMIT ?)
 SELECT top.meeting_ref AS meeting_id, top.meeting_date, t.title, top.lead_ministry, top.organizer,
        top.province, top.meeting_type, top.partners
 FROM top JOIN meeting_facts t ON t.meeting_key = top.meeting_id
 ORDER BY top.meeting_date DESC NULLS LAST, top.meeting_ref""",
                       [n], mode=mode)
-    return _frame(con, filters, """
+    return frame(con, filters, """
 , top AS (SELECT meeting_id, meeting_date, lead_ministry, organizer, province, meeting_type
           FROM fm ORDER BY meeting_date DESC NULLS LAST, meeting_id LIMIT ?),
 latest AS (SELECT t.meeting_id, t.meeting_date, m.title, t.lead_ministry, t.organizer, t.province,
@@ -157,33 +108,33 @@ ORDER BY meeting_date DESC NULLS LAST, meeting_id""", [n])
 def meetings_over_time(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "month",
                        by: str | None = None, top_n: int = 8) -> pd.DataFrame:
     """(period, grp, meetings) per week/month; grp is the lead ministry/province, top_n kept, rest OTHER."""
-    mode = _mode(con, filters)
+    group, mode = GROUPS[by], mode_for(con, filters)  # unknown keys raise here, before any SQL
     counted = cubes.over_time_source(FREQS[freq], by) if mode == "cubes" else None
     counted = counted or f"""SELECT date_trunc('{FREQS[freq]}', meeting_date)::DATE AS period,
-        {GROUPS[by]} AS grp, count(*) AS n FROM fm WHERE meeting_date IS NOT NULL GROUP BY ALL"""  # noqa: S608 (fixed SQL fragments; values are bound)
+        {group} AS grp, count(*) AS n FROM fm WHERE meeting_date IS NOT NULL GROUP BY ALL"""  # noqa: S608 (fixed SQL fragments; values are bound)
     body = f"""
 , g AS ({counted}),
 top AS (SELECT grp FROM g WHERE grp IS NOT NULL GROUP BY grp ORDER BY sum(n) DESC, grp LIMIT ?)
 SELECT period, CASE WHEN grp IS NULL OR grp IN (SELECT grp FROM top) THEN grp ELSE ? END AS grp,
        sum(n)::BIGINT AS meetings
 FROM g GROUP BY ALL ORDER BY 1, 3 DESC, 2 NULLS LAST"""  # noqa: S608 (whitelisted names only)
-    return _frame(con, filters, body, [top_n, OTHER], mode=mode)
+    return frame(con, filters, body, [top_n, OTHER], mode=mode)
 
 
 def meeting_years(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Years that have meetings under the filters, newest first."""
-    if _mode(con, filters) == "cubes":
+    if mode_for(con, filters) == "cubes":
         return cubes.meeting_years(con)
-    return _frame(con, filters, """
+    return frame(con, filters, """
 SELECT DISTINCT year(meeting_date) AS year FROM fm WHERE meeting_date IS NOT NULL ORDER BY year DESC""")
 
 
 def meetings_per_day(con: duckdb.DuckDBPyConnection, filters: Filters, year: int) -> pd.DataFrame:
     """Every day of `year` with its meeting count, week column (0..53) and ISO weekday (1=Mon)."""
-    mode = _mode(con, filters)
+    mode = mode_for(con, filters)
     counts = ("SELECT day, meetings FROM agg_days" if mode == "cubes"
               else "SELECT meeting_date AS day, count(*) AS meetings FROM fm GROUP BY 1")
-    return _frame(con, filters, f"""
+    return frame(con, filters, f"""
 , days AS (SELECT d::DATE AS day FROM generate_series(make_date(?, 1, 1), make_date(?, 12, 31),
                                                       INTERVAL 1 DAY) t(d)),
 c AS ({counts})
@@ -195,9 +146,9 @@ FROM days LEFT JOIN c USING (day) ORDER BY days.day""", [year, year, year], mode
 
 def partner_ranking(con: duckdb.DuckDBPyConnection, filters: Filters, top_n: int = 25) -> pd.DataFrame:
     """Partners by number of meetings, with kind, lead ministries and provinces met, first and last date."""
-    if _mode(con, filters) == "cubes":
+    if mode_for(con, filters) == "cubes":
         return cubes.partner_ranking(con, top_n)
-    return _frame(con, filters, """
+    return frame(con, filters, """
 SELECT p.partner, any_value(p.partner_kind) AS kind, count(*) AS meetings,
        count(DISTINCT fm.lead_ministry) AS ministries, count(DISTINCT fm.province) AS provinces,
        min(fm.meeting_date) AS first_seen, max(fm.meeting_date) AS last_seen
@@ -216,7 +167,7 @@ def partner_matrix(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = "
                    top_n: int = 12) -> pd.DataFrame:
     """(partner, unit, meetings): the top partners (by meetings) × top ministries (participating) or
     provinces (by meetings)."""
-    mode = _mode(con, filters)
+    mode = mode_for(con, filters)
     if mode == "cubes":
         return cubes.partner_matrix(con, by, top_n)
     semi = "" if filters.is_empty() else "SEMI JOIN fm USING (meeting_id)"
@@ -233,13 +184,13 @@ p AS (SELECT meeting_id, partner FROM fpar SEMI JOIN tp USING (partner)),
 v AS (SELECT meeting_id, unit FROM u SEMI JOIN tu USING (unit))
 SELECT p.partner, v.unit, count(*) AS meetings
 FROM p JOIN v USING (meeting_id) GROUP BY ALL ORDER BY partner, unit"""  # noqa: S608 (fixed strings)
-    return _frame(con, filters, body, [top_n, top_n], mode=mode)
+    return frame(con, filters, body, [top_n, top_n], mode=mode)
 
 
 def partner_trend(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "month",
                   top_n: int = 6) -> pd.DataFrame:
     """(period, partner, meetings) for the top partners; the rest are summed as OTHER."""
-    mode = _mode(con, filters)
+    mode = mode_for(con, filters)
     counted = f"""SELECT date_trunc('{FREQS[freq]}', fm.meeting_date)::DATE AS period, p.partner, count(*) AS n
         FROM fpar p JOIN fm USING (meeting_id) WHERE fm.meeting_date IS NOT NULL GROUP BY ALL"""  # noqa: S608 (fixed SQL fragments; values are bound)
     if mode == "cubes" and freq == "month":
@@ -250,14 +201,14 @@ top AS (SELECT partner FROM g GROUP BY partner ORDER BY sum(n) DESC, partner LIM
 SELECT period, CASE WHEN partner IN (SELECT partner FROM top) THEN partner ELSE ? END AS partner,
        sum(n)::BIGINT AS meetings
 FROM g GROUP BY ALL ORDER BY 1, 3 DESC, 2 NULLS LAST"""  # noqa: S608 (whitelisted names only)
-    return _frame(con, filters, body, [top_n, OTHER], mode=mode)
+    return frame(con, filters, body, [top_n, OTHER], mode=mode)
 
 
 def partner_pairs(con: duckdb.DuckDBPyConnection, filters: Filters, top_n: int = 12) -> pd.DataFrame:
     """(partner, other, meetings): how often two of the top partners attend the same meeting."""
-    if _mode(con, filters) == "cubes":
+    if mode_for(con, filters) == "cubes":
         return cubes.partner_pairs(con, top_n)
-    return _frame(con, filters, """
+    return frame(con, filters, """
 , tp AS (SELECT partner FROM fpar GROUP BY partner ORDER BY count(*) DESC, partner LIMIT ?),
 p AS (SELECT meeting_id, partner FROM fpar SEMI JOIN tp USING (partner))
 SELECT a.partner, b.partner AS other, count(*) AS meetings
@@ -265,73 +216,12 @@ FROM p a JOIN p b ON a.meeting_id = b.meeting_id AND a.partner <> b.partner
 GROUP BY ALL ORDER BY a.partner, other""", [top_n])
 
 
-# Semester reviews: the unit that held the review, per grouping choice (fixed SQL, never user text).
-REVIEW_UNITS = {"ministry": "lead_ministry", "province": "province",
-                "organizer": "coalesce(organizer, lead_ministry)"}
-SEMESTER_END = ("CASE WHEN right(semester, 1) = '1' THEN make_date(CAST(left(semester, 4) AS INT), 6, 30)"
-                " ELSE make_date(CAST(left(semester, 4) AS INT), 12, 31) END")
-
-
-def semester_progress(con: duckdb.DuckDBPyConnection, filters: Filters,
-                      by: str = "ministry") -> pd.DataFrame:
-    """(unit, semester, review_date, days_after, reviews): first review of each semester per unit."""
-    if _mode(con, filters) == "cubes":
-        return cubes.semester_progress(con, by, SEMESTER_END)
-    body = f"""
-SELECT {REVIEW_UNITS[by]} AS unit, semester, min(meeting_date) AS review_date, count(*) AS reviews,
-       datediff('day', {SEMESTER_END}, min(meeting_date)) AS days_after
-FROM fm WHERE semester IS NOT NULL AND {REVIEW_UNITS[by]} IS NOT NULL
-GROUP BY 1, 2 ORDER BY unit, semester"""  # noqa: S608 (whitelisted expressions only)
-    return _frame(con, filters, body)
-
-
-def last_complete_semester(day: date) -> str:
-    """The semester that ended most recently before `day` (its review is the one now due)."""
-    return f"{day.year - 1}-S2" if day.month <= 6 else f"{day.year}-S1"
-
-
-def semester_missing(con: duckdb.DuckDBPyConnection, filters: Filters, by: str,
-                     semester: str) -> pd.DataFrame:
-    """Units with no review meeting for `semester`, and their latest reviewed semester.
-
-    Dates and semesters in the filters are ignored: a review is held after its semester ends. Expected
-    units are the dimension tables (ministries, provinces) or, for organisers, all that ever held one."""
-    scope = replace(filters, date_from=None, date_to=None, semesters=())
-    expected = {"ministry": "SELECT ministry FROM dim_ministries",
-                "province": "SELECT province FROM dim_provinces",
-                "organizer": "SELECT unit FROM held"}[by]
-    chosen = {"ministry": scope.ministries, "province": scope.provinces}.get(by, ())
-    mode = _mode(con, scope)
-    held = (f"FROM fm WHERE semester IS NOT NULL AND {REVIEW_UNITS[by]} IS NOT NULL GROUP BY 1" if mode != "cubes"
-            else f"FROM agg_semesters WHERE grp_by = '{by}' GROUP BY 1")
-    unit = REVIEW_UNITS[by] if mode != "cubes" else "unit"
-    body = f"""
-, held AS (SELECT {unit} AS unit, max(semester) AS last_semester, bool_or(semester = ?) AS done {held}),
-units AS (SELECT DISTINCT u AS unit FROM ({expected}) t(u) WHERE u IS NOT NULL
-          AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], u)))
-SELECT units.unit, held.last_semester FROM units LEFT JOIN held USING (unit)
-WHERE NOT coalesce(held.done, FALSE) ORDER BY units.unit"""  # noqa: S608 (whitelisted SQL only)
-    return _frame(con, scope, body, [semester, list(chosen), list(chosen)], mode=mode)
-
-
-def periodic_reviews(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """(meeting_type, period, meetings, units): annual, quarterly and monthly review meetings."""
-    if _mode(con, filters) == "cubes":
-        return cubes.periodic_reviews(con)
-    return _frame(con, filters, """
-SELECT meeting_type, coalesce(period, strftime(meeting_date, '%Y')) AS period, count(*) AS meetings,
-       list(DISTINCT coalesce(lead_ministry, organizer) ORDER BY coalesce(lead_ministry, organizer))
-           FILTER (WHERE coalesce(lead_ministry, organizer) IS NOT NULL) AS units
-FROM fm WHERE meeting_type IN (?, ?, ?)
-GROUP BY ALL ORDER BY period DESC, meeting_type""", list(REVIEW_TYPES))
-
-
 def province_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every province (with centre lat/lon) and its meetings; a row with province NULL counts the rest."""
-    mode = _mode(con, filters)
+    mode = mode_for(con, filters)
     counts = ("SELECT value AS province, meetings FROM agg_values WHERE kind = 'province'" if mode == "cubes"
               else "SELECT province, count(*) AS meetings FROM fm GROUP BY province")
-    return _frame(con, filters, f"""
+    return frame(con, filters, f"""
 , c AS ({counts})
 SELECT coalesce(d.province, c.province) AS province, d.province_code, d.name_km, d.lat, d.lon,
        coalesce(c.meetings, 0) AS meetings
@@ -348,8 +238,8 @@ PAGE_QUERIES: dict[str, list[tuple]] = {
                   (meeting_years, {}), (meetings_per_day, {"year": 2024})],
     "partners": [(partner_ranking, {"top_n": 25}), (partner_matrix, {"by": "ministry"}),
                  (partner_matrix, {"by": "province"}), (partner_trend, {}), (partner_pairs, {})],
-    "semesters": [(semester_progress, {"by": "ministry"}),
-                  (semester_missing, {"by": "ministry", "semester": "2024-S1"}),
-                  (periodic_reviews, {})],
+    "semesters": [(reviews.semester_progress, {"by": "ministry"}),
+                  (reviews.semester_missing, {"by": "ministry", "semester": "2024-S1"}),
+                  (reviews.periodic_reviews, {})],
     "map": [(province_counts, {})],
 }

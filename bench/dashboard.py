@@ -40,10 +40,10 @@ BARE_PANDAS: dict[str, Callable[[pd.DataFrame, pd.DataFrame], object]] = {
 
 def page_calls(con: duckdb.DuckDBPyConnection, filters) -> dict[str, list[Callable[[], object]]]:
     """The read-layer calls each page makes on first load (default widget values), as in pages/*.py."""
-    from analytics import explore, queries
+    from analytics import explore, queries, reviews
     years = queries.meeting_years(con, filters)["year"].tolist()
     year = int(max(years)) if years else 2026
-    semester = queries.last_complete_semester(date(2026, 11, 15))
+    semester = reviews.last_complete_semester(date(2026, 11, 15))
     first = explore.meetings_table(con, filters, limit=1)
     meeting_id = str(first.iloc[0, 0]) if len(first) else "none"
     calls = _own_calls(con, filters, year, semester, meeting_id)
@@ -54,7 +54,7 @@ def page_calls(con: duckdb.DuckDBPyConnection, filters) -> dict[str, list[Callab
 
 def _own_calls(con: duckdb.DuckDBPyConnection, filters, year: int, semester: str,
                meeting_id: str) -> dict[str, list[Callable[[], object]]]:
-    from analytics import explore, quality, queries
+    from analytics import explore, quality, queries, reviews
     return {
         "sidebar": [lambda: queries.filter_options(con)],
         "overview": [lambda: queries.headline(con, filters), lambda: queries.latest_meetings(con, filters, n=15)],
@@ -67,9 +67,9 @@ def _own_calls(con: duckdb.DuckDBPyConnection, filters, year: int, semester: str
                      lambda: queries.partner_matrix(con, filters, by="ministry", top_n=12),
                      lambda: queries.partner_trend(con, filters, freq="month", top_n=6),
                      lambda: queries.partner_pairs(con, filters, top_n=12)],
-        "semesters": [lambda: queries.semester_progress(con, filters, by="ministry"),
-                      lambda: queries.semester_missing(con, filters, by="ministry", semester=semester),
-                      lambda: queries.periodic_reviews(con, filters)],
+        "semesters": [lambda: reviews.semester_progress(con, filters, by="ministry"),
+                      lambda: reviews.semester_missing(con, filters, by="ministry", semester=semester),
+                      lambda: reviews.periodic_reviews(con, filters)],
         "map": [lambda: queries.province_counts(con, filters)],
         "explorer": [lambda: explore.count_meetings(con, filters),
                      lambda: explore.meetings_table(con, filters, lang="en", limit=500),

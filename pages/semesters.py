@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from analytics import charts, queries, ui
+from analytics import charts, reviews, ui
 
 UNITS = ("ministry", "province", "organizer")
 
@@ -14,7 +14,7 @@ with ui.warehouse() as con:
                               format_func=lambda u: ui.t(f"semesters.by_{u}")) or "ministry"
     kind = by if by != "organizer" else "other"
 
-    progress = ui.cached(queries.semester_progress, con, filters, by=by)
+    progress = ui.cached(reviews.semester_progress, con, filters, by=by)
     st.subheader(ui.t("semesters.grid"))
     if progress.empty:
         st.info(ui.t("empty.no_reviews"))
@@ -25,11 +25,11 @@ with ui.warehouse() as con:
 
     options = ui.options(con)
     latest = min(date.today(), options["date_max"] or date.today())
-    due = queries.last_complete_semester(latest)
+    due = reviews.last_complete_semester(latest)
     choices = sorted({due, *options["semesters"]}, reverse=True)
     semester = st.selectbox(ui.t("semesters.check"), choices, index=choices.index(due),
                             key="semesters_check")
-    missing = ui.cached(queries.semester_missing, con, filters, by=by, semester=semester)
+    missing = ui.cached(reviews.semester_missing, con, filters, by=by, semester=semester)
     st.subheader(ui.t("semesters.missing", semester=semester))
     if missing.empty:
         st.success(ui.t("semesters.all_held", unit=ui.t(f"semesters.by_{by}"), semester=semester))
@@ -47,7 +47,7 @@ with ui.warehouse() as con:
             ("reviews", "col.meetings", None)]), hide_index=True, width="stretch")
 
     st.subheader(ui.t("semesters.periodic"))
-    periodic = ui.cached(queries.periodic_reviews, con, filters)
+    periodic = ui.cached(reviews.periodic_reviews, con, filters)
     if periodic.empty:
         st.info(ui.t("empty.no_reviews"))
     else:

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics import db, explore, quality, queries
+from analytics import db, explore, quality, queries, reviews
 from analytics.filters import Filters
 from bench import warehouse
 from etl.aggregates import AGGREGATE_TABLES, save_aggregates
@@ -29,10 +29,10 @@ EXTRA_CALLS = [
     (queries.meetings_over_time, {"freq": "year", "by": "type"}),
     (queries.meetings_over_time, {"freq": "month", "by": "organizer"}),
     (queries.partner_trend, {"freq": "week"}),
-    (queries.semester_progress, {"by": "organizer"}),
-    (queries.semester_progress, {"by": "province"}),
-    (queries.semester_missing, {"by": "organizer", "semester": "2024-S1"}),
-    (queries.semester_missing, {"by": "province", "semester": "2023-S2"}),
+    (reviews.semester_progress, {"by": "organizer"}),
+    (reviews.semester_progress, {"by": "province"}),
+    (reviews.semester_missing, {"by": "organizer", "semester": "2024-S1"}),
+    (reviews.semester_missing, {"by": "province", "semester": "2023-S2"}),
     (queries.latest_meetings, {"n": 3}),
     (quality.field_coverage, {}),
     (quality.review_queue, {}),

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics import db, queries
+from analytics import db, queries, reviews
 from analytics.filters import Filters
 from tests.db_fixtures import SAMPLE_MEETINGS, make_warehouse
 
@@ -104,31 +104,31 @@ def test_partner_ranking_matrix_trend_and_pairs(con):
 
 
 def test_semester_progress_and_missing(con):
-    assert rows(queries.semester_progress(con, ALL, by="province")) == [
+    assert rows(reviews.semester_progress(con, ALL, by="province")) == [
         ("Kandal", "2024-S1", pd.Timestamp("2024-07-31"), 1, 31),
         ("Phnom Penh", "2024-S1", pd.Timestamp("2024-07-17"), 1, 17)]
-    assert rows(queries.semester_progress(con, ALL, by="organizer")) == [
+    assert rows(reviews.semester_progress(con, ALL, by="organizer")) == [
         ("Kandal Women and Children Consultative Committee", "2024-S1", pd.Timestamp("2024-07-31"), 1, 31),
         ("Ministry of Rural Development", "2024-S1", pd.Timestamp("2024-07-17"), 1, 17)]
-    assert rows(queries.semester_missing(con, ALL, by="ministry", semester="2024-S1")) == [
+    assert rows(reviews.semester_missing(con, ALL, by="ministry", semester="2024-S1")) == [
         ("Ministry of Civil Service", None), ("Ministry of Health", None), ("Ministry of Interior", None)]
-    assert rows(queries.semester_missing(con, ALL, by="province", semester="2024-S2")) == [
+    assert rows(reviews.semester_missing(con, ALL, by="province", semester="2024-S2")) == [
         ("Kandal", "2024-S1"), ("Phnom Penh", "2024-S1")]
     # date filters do not hide a review held after the semester it reports on
     june = Filters(date_to=date(2024, 6, 30), provinces=("Kandal",))
-    assert queries.semester_missing(con, june, by="province", semester="2024-S1").empty
-    assert queries.last_complete_semester(date(2024, 8, 1)) == "2024-S1"
-    assert queries.last_complete_semester(date(2025, 3, 1)) == "2024-S2"
+    assert reviews.semester_missing(con, june, by="province", semester="2024-S1").empty
+    assert reviews.last_complete_semester(date(2024, 8, 1)) == "2024-S1"
+    assert reviews.last_complete_semester(date(2025, 3, 1)) == "2024-S2"
 
 
 def test_periodic_reviews(tmp_path):
     annual = ("m9", date(2024, 12, 20), "KH-8", "Kandal", "Ministry of Health", None, "ក", None,
               "annual_review", False, ["Ministry of Health"], [], "ប្រជុំបូកសរុបប្រចាំឆ្នាំ")
     with db.connection(make_warehouse(tmp_path / "w.duckdb", [*SAMPLE_MEETINGS, annual])) as con:
-        reviews = queries.periodic_reviews(con, ALL)
-        assert rows(reviews[["meeting_type", "period", "meetings"]]) == [("annual_review", "2024", 1)]
-        assert reviews["units"].map(list).tolist() == [["Ministry of Health"]]
-        assert queries.periodic_reviews(con, Filters(provinces=("Phnom Penh",))).empty
+        held = reviews.periodic_reviews(con, ALL)
+        assert rows(held[["meeting_type", "period", "meetings"]]) == [("annual_review", "2024", 1)]
+        assert held["units"].map(list).tolist() == [["Ministry of Health"]]
+        assert reviews.periodic_reviews(con, Filters(provinces=("Phnom Penh",))).empty
 
 
 def test_province_counts(con):
@@ -169,3 +169,13 @@ def test_next_connection_sees_a_replaced_file(tmp_path, monkeypatch):
 def test_read_only(con):
     with pytest.raises(duckdb.Error):
         con.execute("DELETE FROM meetings")
+
+
+@pytest.mark.parametrize("filters", [ALL, Filters(provinces=("Kandal",))])  # count tables, fact tables
+def test_unknown_grouping_keys_never_reach_sql(con, filters):
+    """Grouping keys are looked up in fixed tables; anything else raises before a query runs."""
+    for bad in ("ministry' OR 1=1 --", "lead_ministry"):
+        with pytest.raises(KeyError):
+            queries.meetings_over_time(con, filters, freq="month", by=bad)
+        with pytest.raises(KeyError):
+            reviews.semester_progress(con, filters, by=bad)
