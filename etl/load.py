@@ -104,22 +104,24 @@ def save_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: int, known:
 
 
 def _all_new(batch: Batch, known: set[str] | None) -> bool:
-    """True when no doc_id of the batch is in `known` or repeated in the batch; adds them to known."""
+    """True when no doc_id of the batch is in `known` or repeated in the batch.
+
+    Every doc_id of the batch is added to known either way (it is stored after this batch).
+    """
     if known is None or not batch.documents or not isinstance(batch.documents[0], pa.Table):
         return False
     ids = _as_table(batch.documents).column("doc_id")
+    every = set(pc.unique(ids).to_pylist())
     # Records are built in the documents' order; evidence only names those documents.
-    if not _as_table(batch.records).column("doc_id").equals(ids):
-        return False
+    fresh = len(every) == len(ids) and _as_table(batch.records).column("doc_id").equals(ids)
     if batch.evidence:
         evidence = pc.unique(_as_table(batch.evidence).column("doc_id"))
-        if not pc.all(pc.is_in(evidence, value_set=ids), min_count=0).as_py():
-            return False
-    found = set(ids.to_pylist())
-    if len(found) != len(ids) or not found.isdisjoint(known):
-        return False
-    known |= found
-    return True
+        fresh = fresh and pc.all(pc.is_in(evidence, value_set=ids), min_count=0).as_py()
+        every.update(evidence.to_pylist())
+    every.update(pc.unique(_as_table(batch.records).column("doc_id")).to_pylist())
+    fresh = fresh and every.isdisjoint(known)
+    known |= every
+    return bool(fresh)
 
 
 def load_doc_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
