@@ -8,6 +8,7 @@ corpus articles; they sit here, next to the rules.
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -15,7 +16,14 @@ import ahocorasick
 
 from etl import gazetteer
 from etl.extract_bodies import ministry_hits
-from etl.extract_context import VENUE_WORD_MAX, Context, VenueGuarded, venue_before
+from etl.extract_context import (
+    VENUE_WORD_MAX,
+    Context,
+    VenueGuarded,
+    anchor_lead,
+    anchored_finditer,
+    venue_before,
+)
 from etl.extract_place import province_mentions
 from etl.normalize import normalize_text as nt
 
@@ -58,14 +66,30 @@ def _rx(group: str) -> "re.Pattern[str] | VenueGuarded":
     return VenueGuarded(rx) if group in ("strong_meeting", "meeting") else rx
 
 
+_STRONG_ANCHORS = (nt("ប្រជុំ"), nt("សន្និបាត"))
+
+
+@cache
+def _strong_lead() -> int | None:
+    return anchor_lead(gazetteer.meeting_cues()["strong_meeting"], _STRONG_ANCHORS)
+
+
+def _strong_finditer(text: str, pos: int) -> Iterator[re.Match[str]]:
+    """The strong cue words in text[pos:] (the trie regex's finditer), tried only where an anchor is."""
+    rx, lead = _rx("strong_meeting").rx, _strong_lead()
+    if lead is None:  # a cue word without an anchor: the plain scan
+        return rx.finditer(text, pos)
+    return anchored_finditer(rx, text, _STRONG_ANCHORS, lead, pos)
+
+
 def _body_cues(ctx: Context) -> list[tuple[int, bool, bool]]:
     """Strong cue words in the body, scanned once: (start, not after a venue word in the text,
     not after one within the body alone: what a scan of the body string sees)."""
     found = ctx.memo.get("body_cues")
     if found is None:
-        strong, venue = _rx("strong_meeting"), venue_before()
+        venue = venue_before()
         found = ctx.memo["body_cues"] = []
-        for m in strong.rx.finditer(ctx.norm, ctx.body_start):
+        for m in _strong_finditer(ctx.norm, ctx.body_start):
             at = m.start()
             in_text = not venue.search(ctx.norm, max(0, at - VENUE_WORD_MAX), at)
             if at - VENUE_WORD_MAX >= ctx.body_start:

@@ -13,7 +13,7 @@ from functools import cache
 import ahocorasick
 
 from etl import gazetteer
-from etl.extract_context import Context, VenueGuarded
+from etl.extract_context import Context, VenueGuarded, anchored_finditer
 from etl.normalize import normalize_text as nt
 
 _WORD = "[\u1780-\u17dd]+"
@@ -28,9 +28,9 @@ _BEFORE_CUES = nt(
 # "X ... បានបើកកិច្ចប្រជុំ": the subject opened the meeting; only a person in the same sentence
 _OPENED_CUES = nt(r"បាន ?(?:អញ្ជើញ ?)?បើក ?(?:កិច្ច ?|សម័យ ?)ប្រជុំ")
 _CUE = re.compile(f"(?P<after>{_AFTER_CUES})|(?P<before>{_BEFORE_CUES})")
-# the same cues without the groups: a flat alternation the engine scans by first letter (a group up
-# front costs a full match attempt at every character); _CUE then reads which kind matched there
-_CUE_AT = re.compile(f"{_AFTER_CUES}|{_BEFORE_CUES}")
+# every cue holds one of these words, at most _CUE_LEAD letters after its start (ក្រោមការធ្វើជា|អធិបតី)
+_CUE_ANCHORS = (nt("អធិបតី"), nt("ដឹកនាំ"), nt("ជាប្រធាន"))
+_CUE_LEAD = len(nt("ក្រោមការធ្វើជា"))
 _OPENED = re.compile(_OPENED_CUES)
 _STATE_HONORIFIC = re.compile(nt("ឯកឧត្តម|លោកជំទាវ|សម្តេច|ឧត្តមសេនីយ៍|ឯ\\.ឧ"))
 _MEETING = VenueGuarded(re.compile(nt("ប្រជុំ|សន្និបាត|វេទិកា|សិក្ខាសាលា")))
@@ -178,13 +178,9 @@ def _title_for(ctx: Context, person: Person) -> tuple[str | None, tuple[int, int
 
 
 def _cues(text: str) -> Iterator[re.Match[str]]:
-    """What _CUE.finditer(text) yields, found by the flat _CUE_AT."""
-    pos = 0
-    while (at := _CUE_AT.search(text, pos)) is not None:
-        cue = _CUE.match(text, at.start())
-        assert cue is not None  # _CUE_AT and _CUE match at the same places
-        yield cue
-        pos = cue.end()
+    """What _CUE.finditer(text) yields: _CUE is only tried where an anchor word allows (a group up
+    front makes the engine's own scan try the whole pattern at every letter)."""
+    return anchored_finditer(_CUE, text, _CUE_ANCHORS, _CUE_LEAD)
 
 
 def extract_chair(ctx: Context) -> Chair | None:

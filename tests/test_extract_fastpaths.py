@@ -24,6 +24,13 @@ _CUES = [
     "ក្រោមអធិបតីភាព",
     "ដឹកនាំកិច្ចប្រជុំ",
     "ជាអធិបតី",
+    "ក្រោមការធ្វើជាអធិបតី",
+    "សហអធិបតីភាពដោយ",
+    "ជាគណៈអធិបតី",
+    "ធ្វើជាប្រធានអង្គប្រជុំ",
+    "ជាប្រធានកិច្ចប្រជុំ",
+    "ដឹកនាំ និង បើក កិច្ច ប្រជុំ",
+    "ដឹកនាំដោយ",
     "ឆមាសទី១",
     "៦ខែដើមឆ្នាំ",
     "ប្រចាំខែ",
@@ -159,3 +166,20 @@ def test_fast_paths_match_the_plain_scans_on_golden_texts():
 @given(TEXTS)
 def test_fast_paths_match_the_plain_scans_on_cue_soup(text):
     _check_all(normalize_text(text))
+
+
+_TOY = re.compile("ab?cd|xcd|c(?:de)?|d+")  # anchors "c", "d"; a match opens at most 2 letters before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("abcdex", max_size=30), st.integers(0, 5))
+def test_anchored_finditer_is_finditer(text, pos):
+    lead = extract_context.anchor_lead(["abcd", "acd", "xcd", "c", "cde", "d"], ("c", "d"))
+    assert lead == 2
+    got = [m.span() for m in extract_context.anchored_finditer(_TOY, text, ("c", "d"), lead, pos)]
+    assert got == [m.span() for m in _TOY.finditer(text, pos)]
+
+
+def test_anchor_lead_needs_an_anchor_in_every_word():
+    assert extract_context.anchor_lead(["ប្រជុំ", "កិច្ចប្រជុំ"], ("ប្រជុំ",)) == len("កិច្ច")
+    assert extract_context.anchor_lead(["ប្រជុំ", "វេទិកា"], ("ប្រជុំ",)) is None
