@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from etl.extract_scan import finditer_from
 from etl.normalize import drop_invisible, invisible_span_to_original
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "months.json"
-_ASCII_WORD = re.compile("[JFMASONDjfmasond][A-Za-z]{2,8}")  # could be a month name
+_D = "[0-9\u17e0-\u17e9]"  # ASCII or Khmer digit (int() reads both)
+_MONTH_INITIALS, _DIGITS = "JFMASONDjfmasond", "0123456789០១២៣៤៥៦៧៨៩"  # _DIGITS: what _D matches
+_ASCII_WORD = re.compile(f"[{_MONTH_INITIALS}][A-Za-z]{{2,8}}")  # could be a month name
 _RANGE_GAP = re.compile(r"\s*(?:ដល់|រហូតដល់|-|–|~)")
 
 
@@ -60,9 +63,6 @@ def _vocab() -> dict:
     _compile_dates(data)
     _compile_cues(data)
     return data
-
-
-_D = "[0-9\u17e0-\u17e9]"  # ASCII or Khmer digit (int() reads both)
 
 
 def _compile_dates(data: dict) -> None:
@@ -128,7 +128,7 @@ def _valid(year: int, month: int, day: int) -> bool:
 def _day_dates(clean: str, voc: dict) -> list[_Found]:
     """Khmer dates (ថ្ងៃទី២៣ ខែមករា ឆ្នាំ២០២៤, ថ្ងៃទី២២ ធ្នូ, ranges) and 23/01/2024."""
     found = []
-    for m in voc["day_date"].finditer(clean):
+    for m in finditer_from(voc["day_date"], clean, _DIGITS):  # a day opens with a digit
         start = m.start()
         if start and (clean[start - 1].isdigit() or clean[start - 1] in "./:,-"):
             continue  # the tail of a longer number
@@ -156,7 +156,7 @@ def _khmer_found(m: re.Match[str], start: int, voc: dict) -> _Found:
 def _english_dates(clean: str, voc: dict) -> list[_Found]:
     """ "26 July 2019", "July 26, 2019"; with a clock time or a weekday near the top: a dateline."""
     found: dict[int, _Found] = {}
-    for word in _ASCII_WORD.finditer(clean):  # Latin words are rare here: look only near months
+    for word in finditer_from(_ASCII_WORD, clean, _MONTH_INITIALS):  # rare: look near months only
         if word.group().lower() not in voc["en_month"]:
             continue
         window = voc["en_date"].finditer(clean, max(0, word.start() - 16), word.end() + 24)

@@ -7,7 +7,15 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import extract_context, extract_meeting, extract_people, extract_period, gazetteer
+from etl import (
+    dates,
+    extract_context,
+    extract_meeting,
+    extract_people,
+    extract_period,
+    extract_scan,
+    gazetteer,
+)
 from etl.extract_context import Context
 from etl.gazetteer_match import trie_branches, trie_pattern
 from etl.normalize import normalize_text
@@ -41,6 +49,11 @@ _CUES = [
     "UNICEF",
     "World Bank",
     "2019",
+    "២៣/០១/២០២៤",
+    "ថ្ងៃទី២២ ធ្នូ",
+    "១២៣ដល់២៥ ខែមករា",
+    "Fri, 26 July 2019",
+    "July 26, 2019",
     "12019",
     "ខេត្តកណ្តាល",
 ]
@@ -77,6 +90,7 @@ def _check_all(norm: str) -> None:
     _check_body_cues(norm)
     _check_non_state_holder(norm)
     _check_needles(norm)
+    _check_date_scans(norm)
 
 
 def _check_gazetteer(norm: str) -> None:
@@ -152,6 +166,12 @@ def _check_body_cues(norm: str) -> None:
         assert extract_meeting.meeting_sentences(ctx) == want
 
 
+def _check_date_scans(norm: str) -> None:
+    for rx, first in ((dates._vocab()["day_date"], dates._DIGITS), (dates._ASCII_WORD, "JFMASONDjfmasond")):
+        want = [m.span() for m in rx.finditer(norm)]
+        assert [m.span() for m in extract_scan.finditer_from(rx, norm, first)] == want
+
+
 def _check_needles(norm: str) -> None:
     for rx, needles in extract_period._NEEDLES.items():
         for m in rx.finditer(norm):
@@ -183,3 +203,11 @@ def test_anchored_finditer_is_finditer(text, pos):
 def test_anchor_lead_needs_an_anchor_in_every_word():
     assert extract_context.anchor_lead(["ប្រជុំ", "កិច្ចប្រជុំ"], ("ប្រជុំ",)) == len("កិច្ច")
     assert extract_context.anchor_lead(["ប្រជុំ", "វេទិកា"], ("ប្រជុំ",)) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("ab12x\n", max_size=30), st.integers(0, 5))
+def test_finditer_from_is_finditer(text, pos):
+    rx = re.compile(r"(?<!x)[12]\d?(?:ab|a)|2x+")
+    got = [m.span() for m in extract_scan.finditer_from(rx, text, "12", pos)]
+    assert got == [m.span() for m in rx.finditer(text, pos)]
