@@ -261,12 +261,13 @@ def drop_invisible(text: str) -> str:
     return text
 
 
-def _piece_starts(text: str) -> list[int]:
-    """Where each piece of text between invisible characters starts in drop_invisible(text)."""
+def _piece_ends(text: str) -> list[int]:
+    """0, then where each piece of text between invisible characters ends in drop_invisible(text)
+    (so [:-1] are the pieces' starts and [-1] is the visible length)."""
     for ch in _INVISIBLE[1:]:
         if ch in text:
             text = text.replace(ch, _INVISIBLE[0])
-    return list(itertools.accumulate(map(len, text.split(_INVISIBLE[0])), initial=0))[:-1]
+    return list(itertools.accumulate(map(len, text.split(_INVISIBLE[0])), initial=0))
 
 
 def _visible_to_original(starts: list[int], c: int) -> int:
@@ -277,6 +278,9 @@ def _visible_to_original(starts: list[int], c: int) -> int:
 
 def invisible_span_to_original(text: str, start: int, end: int) -> tuple[int, int]:
     """Map a non-empty span of drop_invisible(text) back to `text` (no invisible edges)."""
-    starts = _piece_starts(text)
+    bound = end + 256  # dates sit near the top of long articles: only the pieces up to the span
+    while (ends := _piece_ends(text[:bound]))[-1] <= end and bound < len(text):
+        bound *= 2
+    starts = ends[:-1]  # the pieces starting up to `end` are the whole text's
     first = _visible_to_original(starts, start)
     return first, max(first, _visible_to_original(starts, end - 1) + 1)

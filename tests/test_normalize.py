@@ -144,6 +144,16 @@ def test_invisible_spans_map_to_visible_edges(text, data) -> None:
     assert text[start] == clean[a] and text[end - 1] == clean[b - 1]
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="ab\u200b\u200c", max_size=30), st.integers(0, 700), st.data())
+def test_invisible_spans_map_back_in_long_texts(tail, pad, data) -> None:
+    text = (ZWSP * pad + tail + "c" * 150) * 3  # spans far in, behind long invisible runs
+    visible = [i for i, ch in enumerate(text) if drop_invisible(ch)]
+    a = data.draw(st.integers(0, len(visible) - 1))
+    b = data.draw(st.integers(a + 1, len(visible)))
+    assert invisible_span_to_original(text, a, b) == (visible[a], visible[b - 1] + 1)
+
+
 WORDS = st.sampled_from([v for pair in EQUAL_PAIRS for v in pair] + ["ក្រសួង", "១២", "\u00a0"])
 SEPARATORS = st.sampled_from([" ", ZWSP, "  ", f"{ZWSP} ", "\n", ""])
 
