@@ -53,7 +53,7 @@ class Context:
         """The headline: the given title, else a short first line followed by more text."""
         stripped = self.norm.lstrip()
         lead_ws = len(self.norm) - len(stripped)
-        given = normalize_text(self.title).strip() if self.title else ""
+        given = self._title_normalized().strip() if self.title else ""
         if given and stripped.startswith(given):
             self.title_span = (lead_ws, lead_ws + len(given))
         elif not given:
@@ -64,6 +64,14 @@ class Context:
             self.body_start = self.title_span[1]
             given = given or self.norm[slice(*self.title_span)]
         self.title_norm = given
+
+    def _title_normalized(self) -> str:
+        """normalize_text(title); a title that is the text's whole first line is read from norm
+        (normalising never crosses a line break, so that line normalises as in the whole text)."""
+        title = self.title or ""
+        if "\n" not in title and self.text.startswith(title + "\n"):
+            return self.norm[: self.norm.find("\n")]
+        return normalize_text(title)
 
     @cached_property
     def body(self) -> str:

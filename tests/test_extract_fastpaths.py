@@ -167,7 +167,8 @@ def _check_body_cues(norm: str) -> None:
 
 
 def _check_date_scans(norm: str) -> None:
-    for rx, first in ((dates._vocab()["day_date"], dates._DIGITS), (dates._ASCII_WORD, "JFMASONDjfmasond")):
+    scans = ((dates._vocab()["day_date"], dates._DIGITS), (dates._ASCII_WORD, "JFMASONDjfmasond"))
+    for rx, first in scans:
         want = [m.span() for m in rx.finditer(norm)]
         assert [m.span() for m in extract_scan.finditer_from(rx, norm, first)] == want
 
@@ -188,7 +189,8 @@ def test_fast_paths_match_the_plain_scans_on_cue_soup(text):
     _check_all(normalize_text(text))
 
 
-_TOY = re.compile("ab?cd|xcd|c(?:de)?|d+")  # anchors "c", "d"; a match opens at most 2 letters before
+# anchors "c", "d"; a match opens at most 2 letters before one
+_TOY = re.compile("ab?cd|xcd|c(?:de)?|d+")
 
 
 @settings(max_examples=200, deadline=None)
@@ -211,3 +213,10 @@ def test_finditer_from_is_finditer(text, pos):
     rx = re.compile(r"(?<!x)[12]\d?(?:ab|a)|2x+")
     got = [m.span() for m in extract_scan.finditer_from(rx, text, "12", pos)]
     assert got == [m.span() for m in rx.finditer(text, pos)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXTS, TEXTS)
+def test_title_line_is_read_from_the_normalised_text(title, body):
+    ctx = Context(f"{title}\n{body}", title)
+    assert ctx._title_normalized() == normalize_text(title)

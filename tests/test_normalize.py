@@ -266,3 +266,13 @@ def test_dropped_characters_map_back_exactly(text: str) -> None:
     assert list(tracked.offsets()) == expected
     assert [tracked.at(i) for i in range(len(tracked.text) + 1)] == expected  # origins made here
     assert list(tracked.offsets()) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(WORDS, SEPARATORS), max_size=10), st.lists(WORDS, max_size=10))
+def test_normalising_never_crosses_a_line_break(first, rest) -> None:
+    """A headline line normalises as in the whole text (the extractor reads it from there)."""
+    first, rest = "".join(first), " ".join(rest)
+    whole = normalize_text(first + "\n" + rest)
+    assert whole == normalize_text(first) + "\n" + normalize_text(rest)
+    assert normalize_with_offsets(first + "\n" + rest)[0] == whole
