@@ -144,14 +144,16 @@ class Context:
         return [int(y) for y in YEAR.findall(self.norm)]
 
 
-def anchor_starts(text: str, anchors: tuple[str, ...], pos: int = 0) -> list[int]:
-    """Start of every occurrence of any anchor in text[pos:], in order (str.find: a fast search)."""
+def anchor_starts(
+    text: str, anchors: tuple[str, ...], pos: int = 0, endpos: int = sys.maxsize
+) -> list[int]:
+    """Start of every occurrence of any anchor in text[pos:endpos], in order (str.find is fast)."""
     starts = set()
     for word in anchors:
-        at = text.find(word, pos)
+        at = text.find(word, pos, endpos)
         while at >= 0:
             starts.add(at)
-            at = text.find(word, at + 1)
+            at = text.find(word, at + 1, endpos)
     return sorted(starts)
 
 
@@ -163,18 +165,23 @@ def anchor_lead(words: list[str], anchors: tuple[str, ...]) -> int | None:
 
 
 def anchored_finditer(
-    rx: re.Pattern[str], text: str, anchors: tuple[str, ...], lead: int, pos: int = 0
+    rx: re.Pattern[str],
+    text: str,
+    anchors: tuple[str, ...],
+    lead: int,
+    pos: int = 0,
+    endpos: int = sys.maxsize,
 ) -> Iterator[re.Match[str]]:
-    """What rx.finditer(text, pos) yields, for a pattern (no look-behind, no empty match) whose every
+    """What rx.finditer(text, pos, endpos) yields, for a pattern (no look-behind, no empty match) whose every
     match holds an anchor starting at most `lead` characters after the match start: rx is tried only
     at the starts the anchors allow. The engine's scan over Khmer text, where most letters can open
     some alternative, costs ~15x a str.find per anchor."""
     tried = pos  # every start below this was tried already or lies inside a yielded match
-    starts, i = anchor_starts(text, anchors, pos), 0
+    starts, i = anchor_starts(text, anchors, pos, endpos), 0
     while i < len(starts):
         at, m = starts[i], None
         for start in range(max(tried, at - lead), at + 1):
-            if (m := rx.match(text, start)) is not None:
+            if (m := rx.match(text, start, endpos)) is not None:
                 break
         if m is None:
             tried, i = max(tried, at + 1), i + 1
@@ -193,18 +200,28 @@ def venue_before() -> re.Pattern[str]:
 
 class VenueGuarded:
     """A meeting-word pattern that skips matches inside a venue name (មជ្ឈមណ្ឌលសន្និបាត: a convention
-    centre). Matches are filtered afterwards: a look-behind in the pattern would cost the fast scan."""
+    centre). Matches are filtered afterwards: a look-behind in the pattern would cost the fast scan.
+    anchors, lead: see anchored_finditer (when every match holds an anchor)."""
 
-    def __init__(self, rx: re.Pattern[str]) -> None:
+    def __init__(self, rx: re.Pattern[str], anchors: tuple[str, ...] = (), lead: int = 0) -> None:
         self.rx = rx
         self.pattern = rx.pattern
+        self.anchors, self.lead = anchors, lead
+
+    def raw_finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        """self.rx.finditer(text, pos, endpos), venue words or not."""
+        if not self.anchors:
+            return self.rx.finditer(text, pos, endpos)
+        return anchored_finditer(self.rx, text, self.anchors, self.lead, pos, endpos)
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int = sys.maxsize
     ) -> Iterator[re.Match[str]]:
         """Matches not preceded by a venue word."""
         venue = venue_before()
-        for m in self.rx.finditer(text, pos, endpos):
+        for m in self.raw_finditer(text, pos, endpos):
             if not venue.search(text, max(0, m.start() - VENUE_WORD_MAX), m.start()):
                 yield m
 

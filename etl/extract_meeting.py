@@ -8,7 +8,6 @@ corpus articles; they sit here, next to the rules.
 
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,13 +20,13 @@ from etl.extract_context import (
     Context,
     VenueGuarded,
     anchor_lead,
-    anchored_finditer,
     venue_before,
 )
 from etl.extract_place import province_mentions
 from etl.normalize import normalize_text as nt
 
 THRESHOLD = 2.5
+_STRONG_ANCHORS = (nt("ប្រជុំ"), nt("សន្និបាត"))  # every strong cue word holds one
 _CAMBODIAN = re.compile(
     nt(
         "កម្ពុជា|ខ្មែរ|រាជរដ្ឋាភិបាល|ឯកឧត្តម|លោកជំទាវ|សម្តេច|ទេសរដ្ឋមន្ត្រី|ឧបនាយករដ្ឋមន្ត្រី|រដ្ឋបាលខេត្ត|រាជធានីភ្នំពេញ"
@@ -63,23 +62,9 @@ def _rx(group: str) -> "re.Pattern[str] | VenueGuarded":
     cues = gazetteer.meeting_cues()
     words = cues["negative"][group] if group in cues["negative"] else cues[group]
     rx = re.compile(gazetteer.trie_pattern(words, flex_spaces=False))
+    if group == "strong_meeting" and (lead := anchor_lead(words, _STRONG_ANCHORS)) is not None:
+        return VenueGuarded(rx, _STRONG_ANCHORS, lead)  # tried only around ប្រជុំ/សន្និបាត
     return VenueGuarded(rx) if group in ("strong_meeting", "meeting") else rx
-
-
-_STRONG_ANCHORS = (nt("ប្រជុំ"), nt("សន្និបាត"))
-
-
-@cache
-def _strong_lead() -> int | None:
-    return anchor_lead(gazetteer.meeting_cues()["strong_meeting"], _STRONG_ANCHORS)
-
-
-def _strong_finditer(text: str, pos: int) -> Iterator[re.Match[str]]:
-    """The strong cue words in text[pos:] (the trie regex's finditer), tried only where an anchor is."""
-    rx, lead = _rx("strong_meeting").rx, _strong_lead()
-    if lead is None:  # a cue word without an anchor: the plain scan
-        return rx.finditer(text, pos)
-    return anchored_finditer(rx, text, _STRONG_ANCHORS, lead, pos)
 
 
 def _body_cues(ctx: Context) -> list[tuple[int, bool, bool]]:
@@ -89,7 +74,7 @@ def _body_cues(ctx: Context) -> list[tuple[int, bool, bool]]:
     if found is None:
         venue = venue_before()
         found = ctx.memo["body_cues"] = []
-        for m in _strong_finditer(ctx.norm, ctx.body_start):
+        for m in _rx("strong_meeting").raw_finditer(ctx.norm, ctx.body_start):
             at = m.start()
             in_text = not venue.search(ctx.norm, max(0, at - VENUE_WORD_MAX), at)
             if at - VENUE_WORD_MAX >= ctx.body_start:

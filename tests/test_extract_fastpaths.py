@@ -39,6 +39,10 @@ _CUES = [
     "ជាប្រធានកិច្ចប្រជុំ",
     "ដឹកនាំ និង បើក កិច្ច ប្រជុំ",
     "ដឹកនាំដោយ",
+    "មជ្ឈមណ្ឌលសន្និបាត",
+    "សាល ប្រជុំ",
+    "វេទិកា",
+    "សិក្ខាសាលា",
     "ឆមាសទី១",
     "៦ខែដើមឆ្នាំ",
     "ប្រចាំខែ",
@@ -91,6 +95,7 @@ def _check_all(norm: str) -> None:
     _check_non_state_holder(norm)
     _check_needles(norm)
     _check_date_scans(norm)
+    _check_venue_guarded(norm)
 
 
 def _check_gazetteer(norm: str) -> None:
@@ -166,6 +171,14 @@ def _check_body_cues(norm: str) -> None:
         assert extract_meeting.meeting_sentences(ctx) == want
 
 
+def _check_venue_guarded(norm: str) -> None:
+    for fast in (extract_meeting._rx("strong_meeting"), extract_people._MEETING):
+        plain = extract_context.VenueGuarded(fast.rx)
+        for lo, hi in [(0, len(norm) + 5), (3, len(norm) // 2), (len(norm) // 3, len(norm))]:
+            want = [m.span() for m in plain.finditer(norm, lo, hi)]
+            assert [m.span() for m in fast.finditer(norm, lo, hi)] == want
+
+
 def _check_date_scans(norm: str) -> None:
     scans = ((dates._vocab()["day_date"], dates._DIGITS), (dates._ASCII_WORD, "JFMASONDjfmasond"))
     for rx, first in scans:
@@ -194,12 +207,12 @@ _TOY = re.compile("ab?cd|xcd|c(?:de)?|d+")
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text("abcdex", max_size=30), st.integers(0, 5))
-def test_anchored_finditer_is_finditer(text, pos):
+@given(st.text("abcdex", max_size=30), st.integers(0, 5), st.integers(0, 40))
+def test_anchored_finditer_is_finditer(text, pos, endpos):
     lead = extract_context.anchor_lead(["abcd", "acd", "xcd", "c", "cde", "d"], ("c", "d"))
     assert lead == 2
-    got = [m.span() for m in extract_context.anchored_finditer(_TOY, text, ("c", "d"), lead, pos)]
-    assert got == [m.span() for m in _TOY.finditer(text, pos)]
+    scan = extract_context.anchored_finditer(_TOY, text, ("c", "d"), lead, pos, endpos)
+    assert [m.span() for m in scan] == [m.span() for m in _TOY.finditer(text, pos, endpos)]
 
 
 def test_anchor_lead_needs_an_anchor_in_every_word():
