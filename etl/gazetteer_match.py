@@ -144,10 +144,24 @@ def _unsqueeze(starts: list[int], i: int) -> int:
     return i + bisect.bisect_right(starts, i) - 1
 
 
+_NOT_LATIN_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())
+
+
 @lru_cache(maxsize=8)  # six matchers scan the same text in a row
 def latin_runs(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of Latin-script runs: English surfaces are only looked for there (fast on Khmer text)."""
-    return tuple(m.span() for m in _LATIN_RUN.finditer(text))
+    """Spans of Latin-script runs: English surfaces are only looked for there (fast on Khmer text).
+    The ASCII letters, in order (a C encode), say where the first and the last one stand: the
+    regex scans from the first and stops after the run holding the last (most articles have few)."""
+    letters = text.encode("ascii", "ignore").translate(None, _NOT_LATIN_LETTER)
+    if not letters:
+        return ()
+    last = text.rfind(chr(letters[-1]))
+    runs = []
+    for m in _LATIN_RUN.finditer(text, text.find(chr(letters[0]))):
+        runs.append(m.span())
+        if m.end() > last:
+            break
+    return tuple(runs)
 
 
 def km_key(surface: str) -> str:

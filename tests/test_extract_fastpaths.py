@@ -15,6 +15,7 @@ from etl import (
     extract_period,
     extract_scan,
     gazetteer,
+    gazetteer_match,
 )
 from etl.extract_context import Context
 from etl.gazetteer_match import trie_branches, trie_pattern
@@ -96,6 +97,7 @@ def _check_all(norm: str) -> None:
     _check_needles(norm)
     _check_date_scans(norm)
     _check_venue_guarded(norm)
+    _check_latin_runs(norm)
 
 
 def _check_gazetteer(norm: str) -> None:
@@ -179,6 +181,11 @@ def _check_venue_guarded(norm: str) -> None:
             assert [m.span() for m in fast.finditer(norm, lo, hi)] == want
 
 
+def _check_latin_runs(norm: str) -> None:
+    want = tuple(m.span() for m in re.finditer(r"[A-Za-z][^\u1780-\u17ff\n]*", norm))
+    assert gazetteer_match.latin_runs(norm) == want
+
+
 def _check_date_scans(norm: str) -> None:
     scans = ((dates._vocab()["day_date"], dates._DIGITS), (dates._ASCII_WORD, "JFMASONDjfmasond"))
     for rx, first in scans:
@@ -233,3 +240,9 @@ def test_finditer_from_is_finditer(text, pos):
 def test_title_line_is_read_from_the_normalised_text(title, body):
     ctx = Context(f"{title}\n{body}", title)
     assert ctx._title_normalized() == normalize_text(title)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("aZ9 ,\nកខ\u200bſ", max_size=30))
+def test_latin_runs_are_the_regex_runs(text):
+    _check_latin_runs(text)
