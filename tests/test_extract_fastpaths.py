@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from etl import (
     dates,
+    extract,
     extract_context,
     extract_meeting,
     extract_people,
@@ -246,3 +247,11 @@ def test_title_line_is_read_from_the_normalised_text(title, body):
 @given(st.text("aZ9 ,\nកខ\u200bſ", max_size=30))
 def test_latin_runs_are_the_regex_runs(text):
     _check_latin_runs(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["meeting", "MEETING", "eetin", "g", "G", "ប្រជុំ", "សន្និ", " "])))
+def test_prefilter_is_any_prefilter_word(pieces):
+    text = "".join(pieces)
+    words = gazetteer.load_data("meeting_cues")["prefilter"]
+    assert extract._may_be_meeting(text) == any(word in text for word in words)
