@@ -123,11 +123,10 @@ SELECT coalesce(md5(string_agg(concat_ws('|', target_id, field, value, meeting_i
 FROM corrections WHERE applied"""
 
 
-def save_aggregates(con: duckdb.DuckDBPyConnection, corrections_applied: bool = True) -> None:
-    """Rebuild every read-side table from the meeting tables (call after the last change to them).
-
-    corrections_applied=False: called before this run's corrections are applied, so the tables hold
-    none; the read layer then trusts them only while no correction is applied."""
+def save_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every read-side table from the meeting tables (call after the last change to them, i.e.
+    after corrections). The corrections' signature is stored with them: the read layer trusts the
+    tables only while the applied corrections still match it."""
     for table in AGGREGATE_TABLES:
         con.execute(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
     for sql in (_MEETING_FACTS, _CHILD_FACTS, _COUNTS, _REVIEW_FACTS):
@@ -135,5 +134,5 @@ def save_aggregates(con: duckdb.DuckDBPyConnection, corrections_applied: bool = 
             con.execute(statement)
     counts = ", ".join(f"count(*) FILTER (WHERE {test})" for _, test in COVERAGE_TESTS)
     con.execute(_COVERAGE.format(counts), [["total", *(name for name, _ in COVERAGE_TESTS)]])
-    signature = con.execute(CORRECTIONS_SIGNATURE).fetchone()[0] if corrections_applied else ""
+    signature = con.execute(CORRECTIONS_SIGNATURE).fetchone()[0]
     con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('aggregates_corrections', ?)", [signature])

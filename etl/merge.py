@@ -8,8 +8,6 @@ province_code with province, chair_title with chair).
 
 import duckdb
 
-from etl.aggregates import save_aggregates
-
 # main field -> companion fields copied from the winning report
 VOTED_FIELDS: dict[str, tuple[str, ...]] = {
     "meeting_date": ("date_year_inferred", "date_text"),
@@ -125,6 +123,3 @@ def save_meetings(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_meetings_sql())
     con.execute(_LISTS_SQL)
     con.execute(_conflicts_sql())
-    # Corrections come next (etl/corrections.py): the read layer uses these tables only while none is
-    # applied, unless save_aggregates runs again after them.
-    save_aggregates(con, corrections_applied=False)

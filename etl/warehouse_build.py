@@ -19,6 +19,7 @@ import duckdb
 from tqdm import tqdm
 
 from etl import gazetteer
+from etl.aggregates import save_aggregates
 from etl.corrections import apply_corrections, corrections_hash, read_corrections
 from etl.dedup import assign_meeting_ids
 from etl.ingest_files import FileResult, Task, combine, extractor_hash, process_file, process_group
@@ -220,6 +221,7 @@ class Build:
         assign_meeting_ids(con)
         save_meetings(con)
         summary.corrections_applied = apply_corrections(con, corrections)
+        save_aggregates(con)  # read-side tables from the corrected meetings (etl/aggregates.py)
         save_meta(con, self._wanted_meta() | {"built_at": datetime.now().isoformat(timespec="seconds")})
         _count_meetings(con, summary)
         _save_run(con, self.run_id, self.started, paths, summary)

@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from analytics.db import connection as db_connection
+from analytics.db import has_aggregates
 from etl import ingest, warehouse_build
 from etl.extract import extract_record
 from etl.ingest import ingest_paths
@@ -117,6 +119,12 @@ def test_correction_wins_and_survives_reingest(seeds, tmp_path):
         encoding="utf-8")), encoding="utf-8")
     ingest_paths([seeds], db, corrections, progress=False, workers=1)
     assert query(db, sql, [seed.doc_id]) == expected
+    # The read-side tables are built after the corrections: the dashboard uses them, and they agree.
+    with db_connection(db) as con:
+        assert has_aggregates(con)
+        facts = con.execute("SELECT meeting_date FROM meeting_facts WHERE meeting_id = ("
+                            "SELECT meeting_id FROM meeting_sources WHERE doc_id = ?)", [seed.doc_id]).fetchall()
+    assert facts == [(date(2023, 12, 22),)]
 
 
 def query_first_target(corrections: Path) -> str:
