@@ -9,9 +9,12 @@ at a time (so memory stays bounded at a million articles); rows go to DuckDB in 
 import math
 import multiprocessing
 import os
+import sys
+import types
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -48,6 +51,21 @@ CHECKPOINT_EVERY = "1GB"  # write-ahead log size that triggers a checkpoint whil
 INLINE_BYTES = 256_000  # less input than this is extracted in-process (no pool start-up cost)
 TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
 
+
+
+@contextmanager
+def hidden_main() -> Iterator[None]:
+    """Start pool workers without the caller's __main__ script.
+
+    multiprocessing makes each new worker import the __main__ file of the process that starts it.
+    Under Streamlit (and AppTest) that is a page script, which would run, without a page, in the worker
+    and break the pool. Workers need only the preloaded etl modules, so the script is hidden meanwhile."""
+    script_main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = script_main
 
 class Build:
     """State of one ingest run; `run` fills an IngestSummary and publishes when something changed."""
@@ -144,7 +162,7 @@ class Build:
         # A worker that dies (OOM, kill) raises BrokenProcessPool here instead of hanging the run.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["etl.ingest_files", "etl.extract"])
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with hidden_main(), ProcessPoolExecutor(workers, mp_context=context) as pool:
             pending: deque = deque()
             for unit in units:
                 if len(pending) >= IN_FLIGHT * workers:

@@ -2,6 +2,8 @@
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -255,3 +257,28 @@ def rows_without_times(db: Path) -> dict[str, list[str]]:
     found["rejected_inputs"] = query(db, "SELECT source, reason, file_hash FROM rejected_inputs ORDER BY 1")
     assert found["documents"] and found["rejected_inputs"]
     return found
+
+
+def test_pool_works_when_main_is_a_streamlit_page(seeds, tmp_path):
+    """Streamlit (and AppTest) install the page script as __main__; the workers must not import it."""
+    page = tmp_path / "page.py"
+    page.write_text("raise SystemExit('the page script ran in a worker')\n", encoding="utf-8")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    jsonl_export(inputs, [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))])
+    script = f"""
+import sys, types
+page = types.ModuleType("__main__")
+page.__file__ = {str(page)!r}
+sys.modules["__main__"] = page
+from etl import warehouse_build
+from etl.ingest import ingest_paths
+warehouse_build.INLINE_BYTES, warehouse_build.UNIT_BYTES = 0, (4000, 4000)
+summary = ingest_paths([{str(inputs)!r}], {str(tmp_path / "w.duckdb")!r}, {str(NO_CORRECTIONS)!r},
+                       progress=False, workers=2)
+print(summary.files_new, summary.meetings_added)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["1", "5"]
