@@ -55,11 +55,8 @@ TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtim
 
 @contextmanager
 def hidden_main() -> Iterator[None]:
-    """Start pool workers without the caller's __main__ script.
-
-    multiprocessing makes each new worker import the __main__ file of the process that starts it.
-    Under Streamlit (and AppTest) that is a page script, which would run, without a page, in the worker
-    and break the pool. Workers need only the preloaded etl modules, so the script is hidden meanwhile."""
+    """Start pool workers without the caller's __main__ script: each new worker imports that file, and
+    under Streamlit (and AppTest) it is a page, which would run in the worker and break the pool."""
     script_main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
