@@ -37,8 +37,7 @@ class MeetingDate:
     end: int
 
 
-# A date in the cleaned text: offsets there, day, month, year|None, kind (km/num/en/dateline/...)
-_Found = namedtuple("_Found", "start end day month year kind")
+_Found = namedtuple("_Found", "start end day month year kind")  # a date in the cleaned text
 
 
 def _ta(surface: str) -> str:
