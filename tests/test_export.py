@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from analytics import export
 from analytics.explore import meetings_table
 from analytics.filters import Filters
+from etl.aggregates import save_aggregates
 from tests.db_fixtures import make_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,7 @@ def db(tmp_path) -> Path:
     with duckdb.connect(str(path)) as rw:
         rw.execute("UPDATE meetings SET title = ? WHERE meeting_id = 'm3'", [M3_TITLE])
         rw.execute("UPDATE meetings SET organizer = '@cmd|calc' WHERE meeting_id = 'm1'")
+        save_aggregates(rw)  # the read-side tables follow the edited meetings, as after an ingest
     return path
 
 
