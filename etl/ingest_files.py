@@ -61,12 +61,33 @@ class FileResult:
 
 
 def process_group(tasks: list[Task]) -> list[FileResult]:
-    """process_file over a group of small files (one pool round trip for all of them)."""
-    return [process_file(task) for task in tasks]
+    """process_file over a group of files (one pool round trip for all of them).
+
+    Their rows go into one set of Arrow tables (building tables per small file cost ~1 ms each),
+    carried by the group's last file with documents: files before it may be saved in an earlier
+    batch, so a changed file's old rows are always deleted before its new rows are inserted."""
+    results, extracted = [], []
+    for task in tasks:
+        result, rows = _process(task)
+        results.append(result)
+        extracted.append(rows)
+    holders = [i for i, rows in enumerate(extracted) if rows[0]]
+    if holders:
+        docs, records, norms = (sum((rows[k] for rows in extracted), []) for k in range(3))
+        last = results[holders[-1]]
+        last.documents = [document_table(docs, records, norms, datetime.now())]
+        last.records = [pa.table([[r.get(n) for r in records] for n in RECORD_COLUMNS], schema=RECORD_SCHEMA)]
+        last.evidence = [evidence_table(docs, records)]
+    return results
 
 
 def process_file(task: Task) -> FileResult:
     """Read, hash-check and extract one file or one row range (part) of a jsonl file."""
+    return process_group([task])[0]
+
+
+def _process(task: Task) -> tuple[FileResult, tuple[list, list, list]]:
+    """One file's result (without tables) and its documents, records and normalised texts."""
     key, given, known_hash, part, parts = task
     path = Path(given)
     try:
@@ -82,11 +103,11 @@ def process_file(task: Task) -> FileResult:
     digest = file_hash(data) if data is not None else None
     if known_hash is not None and digest == known_hash:
         return FileResult(key, "unchanged", file_row=_file_row(key, stat, digest, "loaded", []),
-                          part=part, parts=parts)
+                          part=part, parts=parts), ([], [], [])
     items = read_part(path, data, digest, part, parts)
-    result = _rows(key, stat, digest, items, "changed" if known_hash is not None else "new")
+    result, rows = _rows(key, stat, digest, items, "changed" if known_hash is not None else "new")
     result.part, result.parts = part, parts
-    return result
+    return result, rows
 
 
 def splittable(path: Path, data: bytes | None) -> bool:
@@ -123,8 +144,9 @@ def read_part(path: Path, data: bytes | None, digest: str | None, part: int,
     return [replace(item, file_hash=digest) for item in items]
 
 
-def _rows(key: str, stat: os.stat_result | None, digest: str | None, items, outcome: str) -> FileResult:
-    """Turn read_file's documents and rejections into warehouse rows."""
+def _rows(key: str, stat: os.stat_result | None, digest: str | None, items,
+          outcome: str) -> tuple[FileResult, tuple[list, list, list]]:
+    """Extract read_file's documents; the file's result and (documents, records, normalised texts)."""
     # Imported on first use: an unchanged re-ingest never extracts (saves ~0.1 s of start-up).
     from etl.extract import extract_record
     from etl.normalize import normalize_text
@@ -135,15 +157,11 @@ def _rows(key: str, stat: os.stat_result | None, digest: str | None, items, outc
     pairs = [(extract_record(doc), normalize_text(doc.text)) for doc in docs]
     records = [record for record, _ in pairs]
     result = FileResult(key, outcome if docs else "rejected")
-    if docs:
-        result.documents = [document_table(docs, records, [norm for _, norm in pairs], datetime.now())]
-        result.records = [pa.table([[r.get(n) for r in records] for n in RECORD_COLUMNS], schema=RECORD_SCHEMA)]
-        result.evidence = [evidence_table(docs, records)]
     result.rejected = [{"source": item.source, "reason": item.reason, "file_hash": item.file_hash}
                        for item in items if isinstance(item, Rejected)]
     status = "loaded" if docs else "rejected"
     result.file_row = _file_row(key, stat, digest, status, [doc.doc_id for doc in docs])
-    return result
+    return result, (docs, records, [norm for _, norm in pairs])
 
 
 def document_table(docs: list[Document], records: list[dict], norms: list[str], now: datetime) -> pa.Table:

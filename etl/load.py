@@ -31,13 +31,30 @@ class Batch:
     files: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     touched: list[dict] = field(default_factory=list)  # same content, new size/mtime: re-stamp only
+    docs: int = field(default=0, init=False)  # documents queued so far (kept as rows are added)
+
+    def __post_init__(self) -> None:
+        self.docs = _count(self.documents)
 
     def __len__(self) -> int:
-        return self.n_documents() + len(self.files) + len(self.rejected)
+        return self.docs + len(self.files) + len(self.rejected)
 
     def n_documents(self) -> int:
         """Documents in the batch (rows of its tables)."""
-        return sum(t.num_rows if isinstance(t, pa.Table) else 1 for t in self.documents)
+        return self.docs
+
+    def add(self, file_row: dict, documents: Rows, records: Rows, evidence: Rows, rejected: list[dict]) -> None:
+        """Queue one file's rows; O(1) in the batch's size (a batch can hold thousands of files)."""
+        self.files.append(file_row)
+        self.documents += documents
+        self.records += records
+        self.evidence += evidence
+        self.rejected += rejected
+        self.docs += _count(documents)
+
+
+def _count(rows: Rows) -> int:
+    return sum(t.num_rows if isinstance(t, pa.Table) else 1 for t in rows)
 
 
 def save_schema(con: duckdb.DuckDBPyConnection) -> None:

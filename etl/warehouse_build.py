@@ -178,11 +178,7 @@ class Build:
             return
         summary.files_new += result.outcome == "new"
         summary.files_changed += result.outcome == "changed"
-        self.batch.files.append(result.file_row)
-        self.batch.documents += result.documents
-        self.batch.records += result.records
-        self.batch.evidence += result.evidence
-        self.batch.rejected += result.rejected
+        self.batch.add(result.file_row, result.documents, result.records, result.evidence, result.rejected)
         if self.batch.n_documents() >= BATCH_DOCS:
             self._flush()
 

@@ -282,3 +282,26 @@ print(summary.files_new, summary.meetings_added)
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["1", "5"]
+
+
+
+def test_changed_files_in_one_group_with_a_batch_per_file_keep_every_document(seeds, tmp_path, monkeypatch):
+    """A group's rows travel with its last file; a changed file that keeps some rows loses none of them."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    jsonl_export(inputs, texts[:3])
+    for i, text in enumerate(texts[3:]):
+        (inputs / f"a{i}.txt").write_text(text, encoding="utf-8")  # before export.jsonl
+    monkeypatch.setattr(warehouse_build, "BATCH_DOCS", 1)  # a flush after every file with documents
+    db, fresh = tmp_path / "w.duckdb", tmp_path / "fresh.duckdb"
+    ingest_paths([inputs], db, NO_CORRECTIONS, progress=False, workers=1)
+    jsonl_export(inputs, [texts[0], edit(texts[1]), texts[2]])  # two rows kept, one changed
+    (inputs / "a0.txt").write_text(edit(texts[3]), encoding="utf-8")
+    ingest_paths([inputs], db, NO_CORRECTIONS, progress=False, workers=1)
+    ingest_paths([inputs], fresh, NO_CORRECTIONS, progress=False, workers=1)
+    listed = "SELECT DISTINCT u.doc_id FROM source_files, unnest(doc_ids) AS u(doc_id) ORDER BY 1"
+    present = ("SELECT DISTINCT d.doc_id FROM documents d JOIN doc_records r USING (doc_id) WHERE d.doc_id IN"
+               " (SELECT u.doc_id FROM source_files, unnest(doc_ids) AS u(doc_id)) ORDER BY 1")
+    assert len(query(db, listed)) == 5
+    assert query(db, listed) == query(fresh, listed) == query(db, present)
