@@ -206,19 +206,18 @@ def _headline_context(text: str, title: str | None) -> Context:
 
 def _no_meeting_record(record: Record, text: str, title: str | None) -> Record:
     """Only the headline: it is found in a normalised prefix, as the full path would find it."""
-    ctx = _headline_context(text, title)
-    if ctx.title_span:
-        _set(
-            record,
-            ctx,
-            "title",
-            title or ctx.evidence(*ctx.title_span)["text"].strip(),
-            ctx.title_span,
-        )
-    else:
-        record["title"] = title
+    _set_title(record, _headline_context(text, title), title)
     record["confidence"] = NO_CUE_CONFIDENCE
     return record
+
+
+def _set_title(record: Record, ctx: Context, title: str | None) -> None:
+    """The given title (else the headline found), with the headline's span as evidence when found."""
+    if ctx.title_span:
+        found = ctx.evidence(*ctx.title_span)["text"].strip()
+        _set(record, ctx, "title", title or found, ctx.title_span)
+    else:
+        record["title"] = title
 
 
 def build_record(
@@ -236,11 +235,7 @@ def build_record(
     if not _may_be_meeting(text):
         return _no_meeting_record(record, text, title)
     ctx = Context(text, title, published)
-    if ctx.title_span:
-        found = ctx.evidence(*ctx.title_span)["text"].strip()
-        _set(record, ctx, "title", title or found, ctx.title_span)
-    else:
-        record["title"] = title
+    _set_title(record, ctx, title)
     _fill(record, ctx)
     return record
 
