@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import charts, db, i18n, queries
+from analytics import charts, db, i18n, nav, queries
 from analytics.filters import LIST_FIELDS, PARAMS, Filters
 
 LANG_KEY = "sidebar_lang"  # the language widget
@@ -44,6 +44,7 @@ def months() -> list[str]:
 @contextmanager
 def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection for this page run; shows a helpful message and stops when there is none."""
+    nav.through_entry_point()
     path = db.db_path()
     st.session_state[VERSION_STATE] = db.warehouse_version(path)
     try:

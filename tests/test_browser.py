@@ -67,9 +67,14 @@ def browser(chromium_path, server):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as play:
         chromium = play.chromium.launch(executable_path=chromium_path, args=ARGS)
-        # Streamlit quirk: the first session of a new server, if it opens a page URL directly, runs
-        # that page without dashboard.py (pages/ is read the old way). Open the home page first.
-        open_page(chromium, server, []).close()
+        # The first session of a new server opens a shared link to a page, not the home page: Streamlit
+        # would run that page file alone (pages/ read the old way) unless analytics.nav reruns it
+        # through dashboard.py. The sidebar then lists the app's page titles, not file names.
+        first = open_page(chromium, f"{server}/partners?lang=en&province=Kandal", [])
+        nav = first.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Meeting frequency" in nav and "add articles" not in nav, nav
+        assert first.locator('[data-testid="stMainBlockContainer"] h1').inner_text() == "Partners"
+        first.close()
         yield chromium
         chromium.close()
 
