@@ -10,28 +10,13 @@ never match the empty string (look-behinds still see the text before each start)
 import re
 from collections.abc import Iterator
 
-
-def char_positions(text: str, chars: str, pos: int = 0) -> list[int]:
-    """Every index >= pos where one of `chars` stands, in order."""
-    found = []
-    for ch in chars:
-        at = text.find(ch, pos)
-        while at >= 0:
-            found.append(at)
-            at = text.find(ch, at + 1)
-    found.sort()
-    return found
+from etl.extract_context import anchored_finditer
 
 
 def finditer_from(
     rx: re.Pattern[str], text: str, first_chars: str, pos: int = 0
 ) -> Iterator[re.Match[str]]:
     """What rx.finditer(text, pos) yields, for a pattern whose every match opens with one of
-    `first_chars` and is never empty: rx is tried only where one of them stands."""
-    for at in char_positions(text, first_chars, pos):
-        if at < pos:
-            continue  # inside the last match
-        m = rx.match(text, at)
-        if m is not None:
-            yield m
-            pos = m.end()
+    `first_chars` and is never empty: rx is tried only where one of them stands (each character is
+    an anchor that opens the match, see extract_context.anchored_finditer)."""
+    return anchored_finditer(rx, text, tuple(first_chars), 0, pos)
