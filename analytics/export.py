@@ -3,8 +3,10 @@
 What each format carries:
 - CSV: the plain table, UTF-8 with a BOM so Excel shows Khmer, CRLF lines. No caption line, so
   machines can read it as is; the file name says what it holds (filters + dates).
-- XLSX: sheet "Meetings" (frozen header, autofilter, sized columns) and sheet "About" with the filter
-  caption, export time and row count; the caption is also the workbook title.
+- XLSX: the table's sheet ("Meetings" unless the caller names it; frozen header, autofilter, sized
+  columns) and sheet "About" with the filter caption, export time, row count and columns, labelled in
+  the export's language; the caption is also the workbook title. Sheet names stay English so scripts
+  can find them whatever the language.
 - Parquet: the exact values and types; caption and export time in the schema metadata
   (keys `km.caption`, `km.exported_at`).
 Formula safety: text cells that start with = + - @ tab or CR are prefixed with an apostrophe in CSV
@@ -114,18 +116,20 @@ def _write_table(ws, df: pd.DataFrame) -> None:
         ws.column_dimensions[get_column_letter(i)].width = _column_width(col, df[col])
 
 
-def _xlsx_bytes(df: pd.DataFrame, caption: str, exported_at: str) -> bytes:
+def _xlsx_bytes(df: pd.DataFrame, caption: str, exported_at: str, lang: str, sheet: str) -> bytes:
     from openpyxl import Workbook
+
+    from analytics.i18n import t
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Meetings"
+    ws.title = sheet
     _write_table(ws, df)
     about = wb.create_sheet("About")
-    for row in (("Contents", clean_text(caption)), ("Exported at", exported_at),
-                ("Rows", len(df)), ("Columns", ", ".join(map(str, df.columns)))):
-        about.append(row)
-    about.column_dimensions["A"].width = 14
+    for key, value in (("contents", clean_text(caption)), ("exported_at", exported_at), ("rows", len(df)),
+                       ("columns", clean_text(", ".join(map(str, df.columns))))):
+        about.append((t(f"export.about.{key}", lang), value))
+    about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 90
     wb.properties.title = clean_text(caption)[:250]
     wb.properties.description = f"Exported at {exported_at}"
@@ -146,13 +150,15 @@ def _parquet_bytes(df: pd.DataFrame, caption: str, exported_at: str) -> bytes:
     return buf.getvalue()
 
 
-def export_bytes(df: pd.DataFrame, fmt: str, caption: str, *, now: datetime | None = None) -> bytes:
-    """Exactly the rows and columns of `df` as a csv|xlsx|parquet file; caption says what it holds."""
+def export_bytes(df: pd.DataFrame, fmt: str, caption: str, *, now: datetime | None = None, lang: str = "en",
+                 sheet: str = "Meetings") -> bytes:
+    """Exactly the rows and columns of `df` as a csv|xlsx|parquet file; caption says what it holds
+    (written in `lang`, which also labels the XLSX About sheet; `sheet` names the XLSX table sheet)."""
     exported_at = _exported_at(now)
     if fmt == "csv":
         return _csv_bytes(df)
     if fmt == "xlsx":
-        return _xlsx_bytes(df, caption, exported_at)
+        return _xlsx_bytes(df, caption, exported_at, lang, sheet)
     if fmt == "parquet":
         return _parquet_bytes(df, caption, exported_at)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -168,15 +174,18 @@ def export_filename(stem: str, filters, fmt: str, now: datetime | None = None) -
     return f"{name}.{fmt}"
 
 
-def export_buttons(df: pd.DataFrame, stem: str, filters, key: str) -> None:
-    """Three download buttons (CSV, XLSX, Parquet) for exactly this table and these filters."""
+def export_buttons(df: pd.DataFrame, stem: str, filters, key: str, lang: str = "en",
+                   sheet: str = "Meetings") -> None:
+    """Three download buttons (CSV, XLSX, Parquet) for exactly this table and these filters; the
+    caption and the XLSX About sheet in the page's language."""
     import streamlit as st
 
-    caption = filters.caption()
+    caption = filters.caption(lang)
     labels = {"csv": "CSV", "xlsx": "Excel (XLSX)", "parquet": "Parquet"}
     for col, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
         col.download_button(
-            f"⬇ {labels[fmt]}", data=lambda fmt=fmt: export_bytes(df, fmt, caption),
+            f"⬇ {labels[fmt]}",
+            data=lambda fmt=fmt: export_bytes(df, fmt, caption, lang=lang, sheet=sheet),
             file_name=export_filename(stem, filters, fmt), mime=MIME[fmt],
             key=f"{key}_export_{fmt}", on_click="ignore", disabled=df.empty,
         )
@@ -261,6 +270,7 @@ def run(args: argparse.Namespace) -> int:
     """Write the filtered Explorer table to --out; 2 on bad input."""
     from analytics import db
     from analytics.explore import meetings_table
+    from analytics.i18n import load_names, set_names, t
 
     fmt = args.format or args.out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
@@ -272,6 +282,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     con = db.connect(path)
     try:
+        set_names(load_names(con))  # Khmer names for the caption
         filters = _filters_from_args(con, args)
         df = meetings_table(con, filters, search=args.search, lang=args.lang)
     except ValueError as err:
@@ -279,7 +290,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         con.close()
-    caption = filters.caption(args.lang) + (f" · search: {args.search}" if args.search else "")
-    args.out.write_bytes(export_bytes(df, fmt, caption))
+    caption = filters.caption(args.lang)
+    if args.search:
+        caption += " · " + t("export.search", args.lang, query=args.search)
+    args.out.write_bytes(export_bytes(df, fmt, caption, lang=args.lang))
     print(f"wrote {len(df)} meetings ({caption}) to {args.out}", file=sys.stderr)
     return 0

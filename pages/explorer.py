@@ -22,7 +22,7 @@ with ui.warehouse() as con:
         st.caption(ui.t("explorer.truncated", shown=len(table), n=total))
     else:
         st.caption(ui.t("explorer.count", n=total))
-    export_buttons(table, "meetings", filters, key="explorer_export")
+    export_buttons(table, "meetings", filters, key="explorer_export", lang=ui.lang())
     event = st.dataframe(explorer_display(table, ui.lang()), key="explorer_table", on_select="rerun", selection_mode="single-row",
                          hide_index=True, width="stretch", column_config={
                              table.columns[1]: st.column_config.TextColumn(width="large")})  # the title

@@ -37,7 +37,8 @@ with ui.warehouse() as con:
     if queue.empty:
         st.success(ui.t("quality.review_empty"))
     else:
-        export_buttons(queue, "review_queue", filters, key="quality_review_export")
+        export_buttons(queue, "review_queue", filters, key="quality_review_export", lang=ui.lang(),
+                       sheet="Review queue")
         event = st.dataframe(review_table(queue), hide_index=True, width="stretch", key="quality_review",
                              on_select="rerun", selection_mode="single-row", column_config={
                                  ui.t("col.title"): st.column_config.TextColumn(width="large")})

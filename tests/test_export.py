@@ -231,3 +231,15 @@ def test_export_buttons_offer_three_formats():
     buttons = at.get("download_button")
     assert [b.label for b in buttons] == ["⬇ CSV", "⬇ Excel (XLSX)", "⬇ Parquet"]
     assert [b.key for b in buttons] == ["t_export_csv", "t_export_xlsx", "t_export_parquet"]
+
+
+def test_khmer_export_labels_its_about_sheet_and_caption_in_khmer(db, tmp_path, capsys):
+    xlsx = tmp_path / "km.xlsx"
+    code, err = run_main(capsys, "--province", "Kandal", "--search", "ពិគ្រោះ", "--lang", "km",
+                         "--db", str(db), "--out", str(xlsx))
+    assert code == 0, err
+    about = xlsx_rows(load_workbook(xlsx)["About"])
+    assert [row[0] for row in about] == ["ខ្លឹមសារ", "នាំចេញនៅ", "ចំនួនជួរដេក", "ជួរឈរ"]
+    assert about[0][1] == "ខេត្តកណ្តាល · ស្វែងរក៖ ពិគ្រោះ"  # the Khmer name from dim_provinces
+    table = export.export_bytes(pd.DataFrame({"a": [1]}), "xlsx", "x", sheet="Review queue")
+    assert load_workbook(io.BytesIO(table)).sheetnames == ["Review queue", "About"]
