@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 ROW_SUFFIXES = frozenset({".jsonl", ".json", ".csv"})
 KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")  # Khmer and Khmer symbols blocks
@@ -39,9 +40,10 @@ class Failure:
     reason: str
 
 
-@dataclass(frozen=True)
-class Row:
-    """One article candidate inside a file; error is set when the row itself is unusable."""
+class Row(NamedTuple):
+    """One article candidate inside a file; error is set when the row itself is unusable.
+
+    A named tuple: one is made per article, and a frozen dataclass costs ~1 us more to build."""
 
     number: int
     text: str = ""
@@ -65,11 +67,22 @@ def decode(data: bytes) -> str | Failure:
         return Failure(
             f"not {label} text (invalid byte 0x{data[error.start]:02x} at offset {error.start})"
         )
-    if "\x00" in text:
+    # A NUL character of UTF-8 text is a NUL byte: a memchr instead of a scan of the decoded text.
+    if (b"\x00" in data) if encoding != "utf-16" else ("\x00" in text):
         return Failure(_nul_reason(data))
-    if not text.strip():
+    if not text or text.isspace():  # what `not text.strip()` says, without copying the text
         return Failure("empty file" if not text else "empty file (only whitespace)")
     return normalize_newlines(text)
+
+
+def escape_free(data: bytes) -> bool:
+    """True when no string parsed from decode(data) can hold a NUL, a CR or a lone surrogate.
+
+    decode refuses NUL characters, never makes a lone surrogate (strict codecs) and turns CRs
+    into LFs; JSON strings refuse raw control characters and CSV fields are raw text, so only a
+    \\u or \\r escape could bring one in. Checked on UTF-8 bytes (memchr-fast), so rows can skip
+    their per-row scans; UTF-16 files always get the scans."""
+    return not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\\u" not in data and b"\\r" not in data
 
 
 def _nul_reason(data: bytes) -> str:
@@ -88,19 +101,21 @@ def _nul_reason(data: bytes) -> str:
 
 def normalize_newlines(text: str) -> str:
     """CRLF and CR line ends -> LF (offsets then mean the same on every platform)."""
+    if "\r" not in text:  # a one-character search; "\r\n" is a slower substring search
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse(text: str, suffix: str) -> list[Row] | Failure:
-    """The rows of a decoded file, by its suffix."""
+def parse(text: str, suffix: str, clean: bool = False) -> list[Row] | Failure:
+    """The rows of a decoded file, by its suffix (clean: escape_free said so of its bytes)."""
     if suffix in (".html", ".htm"):
         return parse_html(text)
     if suffix == ".jsonl":
-        return parse_jsonl(text)
+        return parse_jsonl(text, clean)
     if suffix == ".json":
-        return parse_json(text)
+        return parse_json(text, clean)
     if suffix == ".csv":
-        return parse_csv(text)
+        return parse_csv(text, clean)
     return [Row(1, text=text)]
 
 
@@ -142,34 +157,34 @@ def _plain_text(markup: str) -> str:
     return tree.text_content()
 
 
-def parse_jsonl(text: str) -> list[Row]:
+def parse_jsonl(text: str, clean: bool = False) -> list[Row]:
     """One JSON object per non-blank line; a bad line rejects only that row."""
     rows = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            rows.append(record_row(number, json.loads(line)))
+            rows.append(record_row(number, json.loads(line), clean))
         except (ValueError, RecursionError) as error:
             rows.append(Row(number, error=f"invalid JSON: {error}"))
     return rows or [Row(1, error="no JSON records")]  # unreachable for non-blank text
 
 
-def parse_json(text: str) -> list[Row] | Failure:
+def parse_json(text: str, clean: bool = False) -> list[Row] | Failure:
     """A JSON array of objects, one object (or {"articles": [...]}), or JSON Lines saved as .json."""
     try:
         value = json.loads(text)
     except (ValueError, RecursionError) as error:
         if text.lstrip().startswith("["):
             return Failure(f"invalid JSON: {error}")
-        return parse_jsonl(text)
+        return parse_jsonl(text, clean)
     if isinstance(value, dict) and "text" not in value:
         lists = [v for v in value.values() if isinstance(v, list)]
         value = lists[0] if len(lists) == 1 else value  # a wrapper such as {"articles": [...]}
     if isinstance(value, list):
-        rows = [record_row(i, item) for i, item in enumerate(value, start=1)]
+        rows = [record_row(i, item, clean) for i, item in enumerate(value, start=1)]
         return rows or Failure("empty JSON array")
-    return [record_row(1, value)]
+    return [record_row(1, value, clean)]
 
 
 def _csv_delimiter(header: str) -> str:
@@ -180,7 +195,7 @@ def _csv_delimiter(header: str) -> str:
     return ","
 
 
-def parse_csv(text: str) -> list[Row] | Failure:
+def parse_csv(text: str, clean: bool = False) -> list[Row] | Failure:
     """A CSV export (comma, tab, semicolon or pipe) with a header naming at least a `text` column."""
     csv.field_size_limit(50_000_000)  # whole articles sit in one field
     delimiter = _csv_delimiter(text.split("\n", 1)[0])
@@ -192,35 +207,39 @@ def parse_csv(text: str) -> list[Row] | Failure:
         rows = []
         for number, raw in enumerate(reader, start=1):
             fields = {str(k).strip().lower(): v for k, v in raw.items() if k is not None}
-            rows.append(record_row(number, fields))
+            rows.append(record_row(number, fields, clean))
         return rows or Failure("CSV has a header but no rows")
     except csv.Error as error:
         return Failure(f"malformed CSV: {error}")
 
 
-def record_row(number: int, value: object) -> Row:
-    """A scraper record {text, title?, url?, published?} -> Row (error when unusable)."""
+def record_row(number: int, value: object, clean: bool = False) -> Row:
+    """A scraper record {text, title?, url?, published?} -> Row (error when unusable).
+
+    clean: the strings cannot hold NUL, CR or lone surrogates (escape_free), so they are not scanned."""
     if not isinstance(value, dict):
         return Row(number, error=f"not an object but {type(value).__name__}")
     text = value.get("text")
     if not isinstance(text, str) or not text.strip():
         return Row(number, error="missing or empty 'text'")
-    if "\x00" in text:
-        return Row(number, error="'text' contains NUL characters")
-    if SURROGATE.search(text):
-        return Row(number, error="'text' contains invalid Unicode (an unpaired surrogate escape)")
+    if not clean:
+        if "\x00" in text:
+            return Row(number, error="'text' contains NUL characters")
+        if SURROGATE.search(text):
+            return Row(number, error="'text' contains invalid Unicode (an unpaired surrogate escape)")
+        text = normalize_newlines(text)
     return Row(
         number,
-        text=normalize_newlines(text),
-        title=_optional_str(value.get("title")),
-        url=_optional_str(value.get("url")),
-        published=iso_date(value.get("published")),
+        text,
+        _optional_str(value.get("title"), clean),
+        _optional_str(value.get("url"), clean),
+        iso_date(value.get("published")),
     )
 
 
-def _optional_str(value: object) -> str | None:
+def _optional_str(value: object, clean: bool = False) -> str | None:
     """A non-blank string field; one that cannot be printed as UTF-8 counts as absent."""
-    if not isinstance(value, str) or SURROGATE.search(value):
+    if not isinstance(value, str) or (not clean and SURROGATE.search(value)):
         return None
     return value.strip() or None
 
