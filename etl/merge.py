@@ -28,47 +28,40 @@ MEETING_TABLES = ("meetings", "meeting_ministries", "meeting_partners", "meeting
                   "meeting_conflicts")
 
 
-def _winner_sql(name: str) -> str:
-    """Per merged meeting, the doc whose value of `name` is best evidenced."""
-    return f"""
-    SELECT meeting_id, first(doc_id ORDER BY n DESC, confidence DESC, doc_id) AS doc_id FROM (
-        SELECT g.meeting_id, r.doc_id, r.confidence,
-               count(*) OVER (PARTITION BY g.meeting_id, r.{name}) AS n
-        FROM multi_groups g JOIN doc_records r USING (doc_id) WHERE r.{name} IS NOT NULL
-    ) GROUP BY meeting_id"""  # noqa: S608 (field names are constants of this module)
+def _vote(name: str) -> str:
+    """The winning report's value of `name` with its companions, as a struct (NULL: no report has it)."""
+    fields = ", ".join(f"{c} := {c}" for c in (name, *VOTED_FIELDS[name]))
+    return (f"first(struct_pack({fields}) ORDER BY n_{name} DESC, confidence DESC, doc_id)"
+            f" FILTER (WHERE {name} IS NOT NULL) AS w_{name}")
 
 
-def _companion(i: int, column: str) -> str:
-    """A companion column of winner r{i}; flags default to FALSE when no report has the field."""
-    if column == "date_year_inferred":
-        return f"coalesce(r{i}.{column}, FALSE) AS {column}"
-    return f"r{i}.{column}"
-
-
-def _meetings_sql() -> str:
-    joins, columns = [], []
-    for i, (name, companions) in enumerate(VOTED_FIELDS.items()):
-        joins.append(f"LEFT JOIN ({_winner_sql(name)}) w{i} ON w{i}.meeting_id = b.meeting_id"
-                     f" LEFT JOIN doc_records r{i} ON r{i}.doc_id = w{i}.doc_id")
-        if name == "date_text":
-            columns[columns.index("r0.date_text")] = f"coalesce(r0.date_text, r{i}.date_text) AS date_text"
-            continue
-        columns += [f"r{i}.{name}"] + [_companion(i, c) for c in companions]
+def _multi_sql() -> str:
+    """Merged meetings in one pass over their reports: per field, how often each value occurs in the
+    meeting (a histogram per field, one aggregate), then one aggregate takes every field's winner."""
+    columns = sorted({c for name, companions in VOTED_FIELDS.items() for c in (name, *companions)})
+    histograms = ", ".join(f"histogram({name}) AS h_{name}" for name in VOTED_FIELDS)
+    counts = ", ".join(f"h.h_{name}[r.{name}] AS n_{name}" for name in VOTED_FIELDS)
+    values = ["w_meeting_date.meeting_date", "coalesce(w_meeting_date.date_year_inferred, FALSE)"
+              " AS date_year_inferred", "coalesce(w_meeting_date.date_text, w_date_text.date_text) AS date_text"]
+    values += [f"w_{name}.{c}" for name in list(VOTED_FIELDS)[2:] for c in (name, *VOTED_FIELDS[name])]
     return f"""
     INSERT INTO meetings BY NAME
-    SELECT b.meeting_id, d.title, {", ".join(columns)},
-           CASE WHEN r0.meeting_date IS NOT NULL THEN 'day'
-                WHEN b.any_date_text THEN 'day_month' ELSE 'none' END AS date_precision,
-           b.online, b.confidence, b.n_sources, []::VARCHAR[] AS corrected_fields
+    WITH reports AS (
+        SELECT g.meeting_id, d.title, r.doc_id, r.confidence, r.online, {", ".join(f"r.{c}" for c in columns)}
+        FROM multi_groups g JOIN doc_records r USING (doc_id) JOIN documents d USING (doc_id)
+    ), h AS (SELECT meeting_id, {histograms} FROM reports GROUP BY meeting_id)
+    SELECT meeting_id, title, {", ".join(values)},
+           CASE WHEN w_meeting_date IS NOT NULL THEN 'day'
+                WHEN any_date_text THEN 'day_month' ELSE 'none' END AS date_precision,
+           online, confidence, n_sources, []::VARCHAR[] AS corrected_fields
     FROM (
-        SELECT g.meeting_id, bool_or(r.online) AS online, max(r.confidence) AS confidence,
-               count(*) AS n_sources, bool_or(r.date_text IS NOT NULL) AS any_date_text,
-               first(r.doc_id ORDER BY r.confidence DESC, r.doc_id) AS best_doc
-        FROM multi_groups g JOIN doc_records r USING (doc_id) GROUP BY g.meeting_id
-    ) b
-    JOIN documents d ON d.doc_id = b.best_doc
-    {" ".join(joins)}
-    """  # noqa: S608 (built from this module's constants)
+        SELECT meeting_id, bool_or(online) AS online, max(confidence) AS confidence,
+               count(*) AS n_sources, bool_or(date_text IS NOT NULL) AS any_date_text,
+               first(title ORDER BY confidence DESC, doc_id) AS title,
+               {", ".join(_vote(name) for name in VOTED_FIELDS)}
+        FROM (SELECT r.*, {counts} FROM reports r JOIN h USING (meeting_id))
+        GROUP BY meeting_id
+    )"""  # noqa: S608 (built from this module's constants)
 
 
 # A meeting with one report (most of them) is that report's record: no voting needed.
@@ -84,16 +77,15 @@ FROM meeting_groups g JOIN doc_records r USING (doc_id) JOIN documents d USING (
 WHERE g.meeting_id NOT IN (SELECT meeting_id FROM multi_groups)
 """
 
+# is_lead: the ministry is the meeting's (voted) lead, which is always listed too.
 _LISTS_SQL = """
 INSERT INTO meeting_sources SELECT meeting_id, doc_id FROM meeting_groups;
 INSERT INTO meeting_ministries
-SELECT g.meeting_id, x.ministry, bool_or(x.ministry IS NOT DISTINCT FROM m.lead_ministry)
-FROM meeting_groups g JOIN doc_records r USING (doc_id)
-CROSS JOIN unnest(r.ministries) AS x(ministry) JOIN meetings m ON m.meeting_id = g.meeting_id
+SELECT meeting_id, ministry, bool_or(is_lead) FROM (
+    SELECT g.meeting_id, unnest(r.ministries) AS ministry, FALSE AS is_lead
+    FROM meeting_groups g JOIN doc_records r USING (doc_id)
+    UNION ALL SELECT meeting_id, lead_ministry, TRUE FROM meetings WHERE lead_ministry IS NOT NULL)
 GROUP BY ALL;
-INSERT INTO meeting_ministries
-SELECT meeting_id, lead_ministry, TRUE FROM meetings WHERE lead_ministry IS NOT NULL
-ON CONFLICT DO NOTHING;
 INSERT INTO meeting_partners
 SELECT DISTINCT g.meeting_id, x.partner, coalesce(p.partner_kind, 'other')
 FROM meeting_groups g JOIN doc_records r USING (doc_id)
@@ -120,6 +112,8 @@ def save_meetings(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE multi_groups AS SELECT * FROM meeting_groups"
                 " WHERE meeting_id IN (SELECT meeting_id FROM meeting_groups GROUP BY 1 HAVING count(*) > 1)")
     con.execute(_SINGLE_SQL)
-    con.execute(_meetings_sql())
-    con.execute(_LISTS_SQL)
+    con.execute(_multi_sql())
+    for statement in _LISTS_SQL.split(";\n"):
+        if statement.strip():
+            con.execute(statement)
     con.execute(_conflicts_sql())
