@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from etl.extract_scan import finditer_from
 from etl.normalize import drop_invisible, invisible_span_to_original
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "months.json"
 _D = "[0-9\u17e0-\u17e9]"  # ASCII or Khmer digit (int() reads both)
-_MONTH_INITIALS, _DIGITS = "JFMASONDjfmasond", "0123456789០១២៣៤៥៦៧៨៩"  # _DIGITS: what _D matches
-_ASCII_WORD = re.compile(f"[{_MONTH_INITIALS}][A-Za-z]{{2,8}}")  # could be a month name
+_ASCII_WORD = re.compile("[JFMASONDjfmasond][A-Za-z]{2,8}")  # could be a month name
 _RANGE_GAP = re.compile(r"\s*(?:ដល់|រហូតដល់|-|–|~)")
 
 
@@ -56,6 +54,7 @@ def _vocab() -> dict:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     data["km_month"] = {_ta(s): int(m) for m, names in data["gregorian_km"].items() for s in names}
     data["en_month"] = {s.lower(): int(m) for m, ns in data["gregorian_en"].items() for s in ns}
+    data["en_openings"] = {s[:3].encode() for s in data["en_month"] if s.isascii() and len(s) > 2}
     data["lunar_surface"] = {
         _ta(s): k for k, v in data["lunar_months"].items() for s in v["surfaces"]
     }
@@ -127,7 +126,7 @@ def _valid(year: int, month: int, day: int) -> bool:
 def _day_dates(clean: str, voc: dict) -> list[_Found]:
     """Khmer dates (ថ្ងៃទី២៣ ខែមករា ឆ្នាំ២០២៤, ថ្ងៃទី២២ ធ្នូ, ranges) and 23/01/2024."""
     found = []
-    for m in finditer_from(voc["day_date"], clean, _DIGITS):  # a day opens with a digit
+    for m in voc["day_date"].finditer(clean):  # opens with a digit set: the engine skips ahead
         start = m.start()
         if start and (clean[start - 1].isdigit() or clean[start - 1] in "./:,-"):
             continue  # the tail of a longer number
@@ -155,7 +154,10 @@ def _khmer_found(m: re.Match[str], start: int, voc: dict) -> _Found:
 def _english_dates(clean: str, voc: dict) -> list[_Found]:
     """ "26 July 2019", "July 26, 2019"; with a clock time or a weekday near the top: a dateline."""
     found: dict[int, _Found] = {}
-    for word in finditer_from(_ASCII_WORD, clean, _MONTH_INITIALS):  # rare: look near months only
+    letters = clean.encode("ascii", "ignore").lower()  # a month word is a run of these (one C pass)
+    if not any(opening in letters for opening in voc["en_openings"]):
+        return []  # no month name can open among them (3 letters at least: _ASCII_WORD)
+    for word in _ASCII_WORD.finditer(clean):  # rare: look near month words only
         if word.group().lower() not in voc["en_month"]:
             continue
         window = voc["en_date"].finditer(clean, max(0, word.start() - 16), word.end() + 24)
@@ -207,9 +209,8 @@ def _be_to_ce(be: int, month: int, day: int, voc: dict) -> int:
 
 def _year_near(pub: dt.date, month: int, day: int) -> int:
     """Year of day/month as written shortly before (or, for announcements, after) `pub`."""
-    if _valid(pub.year, month, day) and (dt.date(pub.year, month, day) - pub).days > 60:
-        return pub.year - 1
-    return pub.year
+    late = _valid(pub.year, month, day) and (dt.date(pub.year, month, day) - pub).days > 60
+    return pub.year - 1 if late else pub.year
 
 
 def _range_end(clean: str, f: _Found, cands: list[_Found]) -> _Found | None:

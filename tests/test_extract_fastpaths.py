@@ -14,7 +14,6 @@ from etl import (
     extract_meeting,
     extract_people,
     extract_period,
-    extract_scan,
     gazetteer,
     gazetteer_match,
 )
@@ -188,10 +187,10 @@ def _check_latin_runs(norm: str) -> None:
 
 
 def _check_date_scans(norm: str) -> None:
-    scans = ((dates._vocab()["day_date"], dates._DIGITS), (dates._ASCII_WORD, "JFMASONDjfmasond"))
-    for rx, first in scans:
-        want = [m.span() for m in rx.finditer(norm)]
-        assert [m.span() for m in extract_scan.finditer_from(rx, norm, first)] == want
+    voc = dates._vocab()
+    for text in (norm, norm.replace(" ", " Sept. 3, 2019 "), norm + " 1 may 2020"):
+        full_scan = dict(voc, en_openings={b""})  # b"" is in any text: no skipping
+        assert dates._english_dates(text, voc) == dates._english_dates(text, full_scan)
 
 
 def _check_needles(norm: str) -> None:
@@ -228,12 +227,15 @@ def test_anchor_lead_needs_an_anchor_in_every_word():
     assert extract_context.anchor_lead(["ប្រជុំ", "វេទិកា"], ("ប្រជុំ",)) is None
 
 
+_DATE_BITS = ["Jun", "jUNE", "Ma", "y", "Sep", "t", "2019", "26", " ", ",", "ក", "é", "Fri"]
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.text("ab12x\n", max_size=30), st.integers(0, 5))
-def test_finditer_from_is_finditer(text, pos):
-    rx = re.compile(r"(?<!x)[12]\d?(?:ab|a)|2x+")
-    got = [m.span() for m in extract_scan.finditer_from(rx, text, "12", pos)]
-    assert got == [m.span() for m in rx.finditer(text, pos)]
+@given(st.lists(st.sampled_from(_DATE_BITS), max_size=12).map("".join))
+def test_english_month_precheck_skips_only_texts_without_a_month(text):
+    voc = dates._vocab()
+    full_scan = dict(voc, en_openings={b""})  # b"" is in any text: no skipping
+    assert dates._english_dates(text, voc) == dates._english_dates(text, full_scan)
 
 
 @settings(max_examples=100, deadline=None)
