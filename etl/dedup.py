@@ -60,50 +60,86 @@ def group_documents(doc_ids: list[str], pairs: list[tuple[str, str]]) -> dict[st
     return {doc_id: root(doc_id) for doc_id in doc_ids}
 
 
-# For each group, vote among the meeting ids its documents had before (or inherited by source).
+# For each group, the meeting ids its documents had before (or inherited by source), with votes.
 _HINT_VOTES_SQL = """
+CREATE OR REPLACE TEMP TABLE _votes AS
 WITH hints AS (
     SELECT doc_id, meeting_id FROM meeting_sources
     UNION
     SELECT d.doc_id, r.meeting_id FROM documents d JOIN replaced_sources r USING (source)
     WHERE d.doc_id NOT IN (SELECT doc_id FROM meeting_sources)
 )
-SELECT g.grp, h.meeting_id, count(*) AS n FROM _groups g JOIN hints h USING (doc_id)
-GROUP BY ALL ORDER BY n DESC, h.meeting_id, g.grp
+SELECT grp, meeting_id, n,
+       count(*) OVER (PARTITION BY grp) = 1 AND count(*) OVER (PARTITION BY meeting_id) = 1 AS alone
+FROM (SELECT g.grp, h.meeting_id, count(*) AS n FROM _groups g JOIN hints h USING (doc_id) GROUP BY ALL)
+"""
+# Votes that share their group or their meeting id with another vote: decided in Python, in this order.
+_CONTESTED_SQL = "SELECT grp, meeting_id FROM _votes WHERE NOT alone ORDER BY n DESC, meeting_id, grp"
+# Groups without an uncontested vote whose own id 'm' || grp is an id some vote names. A doc_id is hex,
+# so a suffixed 'm' + grp + '-n' is never another group's own id: only ids from votes can clash.
+_CLASHING_SQL = """
+SELECT DISTINCT grp FROM _groups WHERE 'm' || grp IN (SELECT meeting_id FROM _votes)
+AND grp NOT IN (SELECT grp FROM _votes WHERE alone) ORDER BY grp
+"""
+
+# Every meeting document with its group; the new id is 'm' || grp unless a vote chose an older one.
+_GROUPS_SQL = """
+CREATE OR REPLACE TEMP TABLE _groups AS
+SELECT r.doc_id, coalesce(l.grp, r.doc_id) AS grp FROM doc_records r LEFT JOIN _linked l USING (doc_id)
+WHERE r.is_meeting
+"""
+_MEETING_GROUPS_SQL = """
+CREATE OR REPLACE TEMP TABLE meeting_groups AS
+SELECT g.doc_id, coalesce(v.meeting_id, c.meeting_id, 'm' || g.grp) AS meeting_id
+FROM _groups g LEFT JOIN (SELECT grp, meeting_id FROM _votes WHERE alone) v USING (grp)
+LEFT JOIN _chosen c USING (grp)
 """
 
 
 def assign_meeting_ids(con: duckdb.DuckDBPyConnection) -> int:
-    """Fill temp table meeting_groups(doc_id, meeting_id); returns the number of groups."""
+    """Fill temp table meeting_groups(doc_id, meeting_id); returns the number of groups.
+
+    Most groups are one document whose id nobody else wants: that is SQL. Python only joins the
+    documents that pair up (union-find) and settles votes that compete for a group or an id."""
     con.execute("CREATE TEMP TABLE IF NOT EXISTS replaced_sources (source VARCHAR, meeting_id VARCHAR)")
-    doc_ids = [r[0] for r in con.execute(
-        "SELECT doc_id FROM doc_records WHERE is_meeting ORDER BY doc_id").fetchall()]
-    groups = group_documents(doc_ids, find_pairs(con))
-    con.register("_groups", pa.table({
-        "doc_id": pa.array(list(groups), pa.string()), "grp": pa.array(list(groups.values()), pa.string()),
-    }))
+    pairs = find_pairs(con)
+    linked = group_documents(sorted({doc_id for pair in pairs for doc_id in pair}), pairs)
+    _register(con, "_linked", {"doc_id": list(linked), "grp": list(linked.values())})
     try:
-        chosen: dict[str, str] = {}
-        taken: set[str] = set()
-        for grp, meeting_id, _ in con.execute(_HINT_VOTES_SQL).fetchall():
-            if grp not in chosen and meeting_id not in taken:
-                chosen[grp] = meeting_id
-                taken.add(meeting_id)
+        con.execute(_GROUPS_SQL)
     finally:
-        con.unregister("_groups")
-    ids = {}
-    for grp in sorted(set(groups.values())):
-        ids[grp] = chosen.get(grp) or _fresh_id(grp, taken)
-    con.execute("CREATE OR REPLACE TEMP TABLE meeting_groups (doc_id VARCHAR, meeting_id VARCHAR)")
-    con.register("_ids", pa.table({
-        "doc_id": pa.array(list(groups), pa.string()),
-        "meeting_id": pa.array([ids[g] for g in groups.values()], pa.string()),
-    }))
+        con.unregister("_linked")
+    con.execute(_HINT_VOTES_SQL)
+    chosen = _settle_votes(con)
+    _register(con, "_chosen", {"grp": list(chosen), "meeting_id": list(chosen.values())})
     try:
-        con.execute("INSERT INTO meeting_groups SELECT doc_id, meeting_id FROM _ids")
+        con.execute(_MEETING_GROUPS_SQL)
     finally:
-        con.unregister("_ids")
-    return len(ids)
+        con.unregister("_chosen")
+    return con.execute("SELECT count(DISTINCT grp) FROM _groups").fetchone()[0]
+
+
+def _settle_votes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """grp -> meeting id for the contested votes (most votes first, one id per group and per meeting),
+    and for groups whose own id 'm' + grp an older meeting keeps: that id with a suffix."""
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()  # uncontested ids never meet a contested vote: left out here
+    for grp, meeting_id in con.execute(_CONTESTED_SQL).fetchall():
+        if grp not in chosen and meeting_id not in taken:
+            chosen[grp] = meeting_id
+            taken.add(meeting_id)
+    clashing = [grp for (grp,) in con.execute(_CLASHING_SQL).fetchall() if grp not in chosen]
+    if clashing:
+        taken |= {r[0] for r in con.execute("SELECT meeting_id FROM _votes WHERE alone").fetchall()}
+    for grp in clashing:  # in grp order, as suffixes are handed out
+        if f"m{grp}" in taken:
+            chosen[grp] = _fresh_id(grp, taken)
+        taken.add(f"m{grp}")
+    return chosen
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[str]]) -> None:
+    con.register(name, pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
 
 
 def _fresh_id(grp: str, taken: set[str]) -> str:

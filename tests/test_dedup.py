@@ -1,11 +1,14 @@
 """Dedup: reports of one meeting become one meeting with all its sources; nothing else merges."""
 
+from collections import Counter
 from datetime import datetime
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from etl.dedup import assign_meeting_ids, group_documents
+from etl.dedup import _fresh_id, assign_meeting_ids, find_pairs, group_documents
 from etl.load import Batch, save_batch, save_schema
 from etl.merge import save_meetings
 
@@ -138,3 +141,44 @@ def test_real_corpus_duplicates_merge_and_nothing_else(corpus_dir, tmp_path):
     unexpected = [g for g in merged if not any(g <= known for known in SAME_MEETING)]
     assert unexpected == []  # nothing else is merged
     assert summary.meetings_merged == sum(len(g) - 1 for g in merged)
+
+
+def _reference_ids(doc_ids, pairs, hints) -> dict[str, str]:
+    """The meeting ids as the first implementation gave them: all in Python, every vote in one loop."""
+    groups = group_documents(sorted(doc_ids), pairs)
+    votes = Counter((groups[d], m) for d, m in set(hints) if d in groups)
+    chosen, taken = {}, set()
+    for (grp, meeting_id), _ in sorted(votes.items(), key=lambda v: (-v[1], v[0][1], v[0][0])):
+        if grp not in chosen and meeting_id not in taken:
+            chosen[grp] = meeting_id
+            taken.add(meeting_id)
+    ids = {}
+    for grp in sorted(set(groups.values())):
+        ids[grp] = chosen.get(grp) or _fresh_id(grp, taken)
+    return {doc_id: ids[grp] for doc_id, grp in groups.items()}
+
+
+HEX_IDS = [f"{i:02x}{j}" for i, j in zip(range(0, 240, 20), "0f1e2d3c4b5a", strict=True)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_ids_equal_the_all_python_reference(data):
+    """Groups, votes of earlier meeting ids (contested ones too) and suffixed ids as the reference gives them."""
+    docs = data.draw(st.lists(st.sampled_from(HEX_IDS), min_size=1, max_size=10, unique=True))
+    records = [record(d, date=data.draw(st.sampled_from(["2019-07-26", "2019-07-27", "2019-07-29", None])),
+                      province=data.draw(st.sampled_from(["Siem Reap", "Kandal"])),
+                      lead=data.draw(st.sampled_from(["Ministry of Commerce", "Ministry of Health", None])),
+                      chair=data.draw(st.sampled_from([None, "x"])), is_meeting=data.draw(st.booleans() | st.just(True)))
+               for d in docs]
+    pool = [f"m{d}" for d in HEX_IDS[:5]] + [f"m{HEX_IDS[0]}-2", "mold"]
+    hints = data.draw(st.lists(st.tuples(st.sampled_from(docs), st.sampled_from(pool)), max_size=8, unique=True))
+    con = duckdb.connect()
+    save_schema(con)
+    save_batch(con, Batch(documents=[d for _, d in records], records=[r for r, _ in records]), run_id=1)
+    for doc_id, meeting_id in hints:
+        con.execute("INSERT INTO meeting_sources VALUES (?, ?)", [meeting_id, doc_id])
+    meeting_docs = [r["doc_id"] for r, _ in records if r["is_meeting"]]
+    expected = _reference_ids(meeting_docs, find_pairs(con), hints)
+    assert assign_meeting_ids(con) == len(set(expected.values()))
+    assert dict(con.execute("SELECT doc_id, meeting_id FROM meeting_groups").fetchall()) == expected
