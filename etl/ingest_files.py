@@ -73,12 +73,26 @@ def process_group(tasks: list[Task]) -> list[FileResult]:
         extracted.append(rows)
     holders = [i for i, rows in enumerate(extracted) if rows[0]]
     if holders:
-        docs, records, norms = (sum((rows[k] for rows in extracted), []) for k in range(3))
+        docs, records, norms = _first_copies(*(sum((rows[k] for rows in extracted), []) for k in range(3)))
         last = results[holders[-1]]
         last.documents = [document_table(docs, records, norms, datetime.now())]
         last.records = [pa.table([[r.get(n) for r in records] for n in RECORD_COLUMNS], schema=RECORD_SCHEMA)]
         last.evidence = [evidence_table(docs, records)]
     return results
+
+
+def _first_copies(docs: list[Document], records: list[dict], norms: list[str]) -> tuple[list, list, list]:
+    """Each document once, its first copy: the same text twice in a unit is stored once anyway, and
+    tables without repeats let the parent tell a copy's evidence from another's (etl/batch.py)."""
+    seen: set[str] = set()
+    keep = []
+    for i, doc in enumerate(docs):
+        if doc.doc_id not in seen:
+            seen.add(doc.doc_id)
+            keep.append(i)
+    if len(keep) == len(docs):
+        return docs, records, norms
+    return [docs[i] for i in keep], [records[i] for i in keep], [norms[i] for i in keep]
 
 
 def process_file(task: Task) -> FileResult:

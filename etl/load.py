@@ -5,56 +5,18 @@ Arrow tables built by etl/ingest_files.py (or as plain dicts, e.g. from tests); 
 whole batch.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from etl.batch import Batch, Rows, all_new, as_table, first_copies
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.sql"
 
 # Columns that arrive as ISO strings and are cast by DuckDB on insert.
 _DATE_COLUMNS = {"published", "meeting_date"}
-
-Rows = list[pa.Table] | list[dict]  # Arrow tables with one schema, or dicts keyed by column
-
-
-@dataclass
-class Batch:
-    """Rows collected from a group of input files, saved together in one transaction."""
-
-    documents: Rows = field(default_factory=list)
-    records: Rows = field(default_factory=list)
-    evidence: Rows = field(default_factory=list)
-    files: list[dict] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
-    touched: list[dict] = field(default_factory=list)  # same content, new size/mtime: re-stamp only
-    docs: int = field(default=0, init=False)  # documents queued so far (kept as rows are added)
-
-    def __post_init__(self) -> None:
-        self.docs = _count(self.documents)
-
-    def __len__(self) -> int:
-        return self.docs + len(self.files) + len(self.rejected)
-
-    def n_documents(self) -> int:
-        """Documents in the batch (rows of its tables)."""
-        return self.docs
-
-    def add(self, file_row: dict, documents: Rows, records: Rows, evidence: Rows, rejected: list[dict]) -> None:
-        """Queue one file's rows; O(1) in the batch's size (a batch can hold thousands of files)."""
-        self.files.append(file_row)
-        self.documents += documents
-        self.records += records
-        self.evidence += evidence
-        self.rejected += rejected
-        self.docs += _count(documents)
-
-
-def _count(rows: Rows) -> int:
-    return sum(t.num_rows if isinstance(t, pa.Table) else 1 for t in rows)
 
 
 def save_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -62,18 +24,11 @@ def save_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def _as_table(rows: Rows) -> pa.Table:
-    """One Arrow table from a list of tables (zero-copy concatenation) or of dicts."""
-    if isinstance(rows[0], pa.Table):
-        return rows[0] if len(rows) == 1 else pa.concat_tables(rows)
-    return pa.Table.from_pylist(rows)
-
-
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Rows, ignore: bool = False) -> None:
     """Insert `rows` into `table` by column name, in one statement."""
     if not rows:
         return
-    arrow = _as_table(rows)
+    arrow = as_table(rows)
     columns = ", ".join(
         f"TRY_CAST({name} AS DATE) AS {name}" if name in _DATE_COLUMNS else name
         for name in arrow.column_names
@@ -98,47 +53,30 @@ def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None
         con.unregister("_gone")
 
 
-def save_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: int, known: set[str] | None = None) -> None:
-    """Write one batch in a transaction: replace changed files' documents, insert new ones.
+def save_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: int, known: set[str] | None = None,
+               atomic: bool = True) -> None:
+    """Write one batch: replace changed files' documents, insert new ones (each document once).
 
     known: every doc_id that may already be stored (kept up to date here). When the batch's
-    documents are all new and distinct, rows go in with plain INSERTs, which skip the per-row
-    conflict probes of INSERT OR IGNORE (about 40% of the insert time at 100k articles).
+    documents are all new and distinct, its tables go in as they are; otherwise only the first
+    copy of each document not stored yet (etl/batch.py). atomic: in a transaction of its own
+    (False: the caller holds one open, as an ingest does for its whole load).
     """
-    con.execute("BEGIN TRANSACTION")
+    if atomic:
+        con.execute("BEGIN TRANSACTION")
     for row in batch.files:
         row["run_id"] = run_id
     _replace_files(con, batch.files)
     _touch_files(con, batch.touched)
-    # The same text may arrive twice (a copied file): doc_id is its content hash, first one wins.
-    ignore = not _all_new(batch, known)
-    _insert(con, "documents", batch.documents, ignore=ignore)
-    _insert(con, "doc_records", batch.records, ignore=ignore)
-    _insert(con, "evidence", batch.evidence, ignore=ignore)
+    rows = (batch.documents, batch.records, batch.evidence)
+    if not all_new(batch, known):
+        rows = first_copies(con, batch)
+    for table, tables in zip(("documents", "doc_records", "evidence"), rows, strict=True):
+        _insert(con, table, tables)
     now = datetime.now()
     _insert(con, "rejected_inputs", [dict(r, run_id=run_id, seen_at=now) for r in batch.rejected])
-    con.execute("COMMIT")
-
-
-def _all_new(batch: Batch, known: set[str] | None) -> bool:
-    """True when no doc_id of the batch is in `known` or repeated in the batch.
-
-    Every doc_id of the batch is added to known either way (it is stored after this batch).
-    """
-    if known is None or not batch.documents or not isinstance(batch.documents[0], pa.Table):
-        return False
-    ids = _as_table(batch.documents).column("doc_id")
-    every = set(pc.unique(ids).to_pylist())
-    # Records are built in the documents' order; evidence only names those documents.
-    fresh = len(every) == len(ids) and _as_table(batch.records).column("doc_id").equals(ids)
-    if batch.evidence:
-        evidence = pc.unique(_as_table(batch.evidence).column("doc_id"))
-        fresh = fresh and pc.all(pc.is_in(evidence, value_set=ids), min_count=0).as_py()
-        every.update(evidence.to_pylist())
-    every.update(pc.unique(_as_table(batch.records).column("doc_id")).to_pylist())
-    fresh = fresh and every.isdisjoint(known)
-    known |= every
-    return bool(fresh)
+    if atomic:
+        con.execute("COMMIT")
 
 
 def load_doc_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -152,21 +90,40 @@ def _replace_files(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     """Upsert the file index; a re-read file's old documents are deleted before its new ones go in.
 
     A file that is now rejected keeps the documents of its last good version (bad input never
-    loses good input). Documents that disappear are remembered by source (remember_replaced), so
-    the edited version of an article keeps its meeting_id.
+    loses good input), and so does a document another file still lists (a copy of the text).
+    Documents that disappear are remembered by source (remember_replaced), so the edited version
+    of an article keeps its meeting_id.
     """
     if not rows:
         return
-    old = _old_doc_ids(con, [row["path"] for row in rows])
+    paths = [row["path"] for row in rows]
+    old = _old_doc_ids(con, paths)
     for row in rows:
         if row["status"] == "rejected" and old.get(row["path"]):
             row["doc_ids"], row["n_docs"] = old[row["path"]], len(old[row["path"]])
     keep = {doc_id for row in rows for doc_id in row["doc_ids"]}
-    reread = sorted({d for row in rows if row["status"] == "loaded" for d in old.get(row["path"], [])})
+    reread = {d for row in rows if row["status"] == "loaded" for d in old.get(row["path"], [])}
+    reread = sorted(reread - _listed_elsewhere(con, reread, paths))
     remember_replaced(con, [doc_id for doc_id in reread if doc_id not in keep])
     delete_documents(con, reread)
-    _delete_by_path(con, "source_files", [row["path"] for row in rows])
+    _delete_by_path(con, "source_files", paths)
     _insert(con, "source_files", rows)
+
+
+def _listed_elsewhere(con: duckdb.DuckDBPyConnection, doc_ids: set[str], paths: list[str]) -> set[str]:
+    """Those of doc_ids that a file other than `paths` lists in the index."""
+    if not doc_ids:
+        return set()
+    con.register("_paths", pa.table({"path": pa.array(paths, pa.string())}))
+    con.register("_docs", pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())}))
+    try:
+        rows = con.execute("SELECT DISTINCT u.doc_id FROM source_files s, unnest(s.doc_ids) AS u(doc_id)"
+                           " WHERE s.path NOT IN (SELECT path FROM _paths)"
+                           " AND u.doc_id IN (SELECT doc_id FROM _docs)").fetchall()
+    finally:
+        con.unregister("_paths")
+        con.unregister("_docs")
+    return {r[0] for r in rows}
 
 
 def _old_doc_ids(con: duckdb.DuckDBPyConnection, paths: list[str]) -> dict[str, list[str]]:

@@ -2,8 +2,10 @@
 -- Built fresh into a new file on every ingest and published by atomic rename (see etl/ingest.py).
 
 -- One row per source document (an article file, or one row of a jsonl/csv export).
+-- documents, doc_records and evidence have no key constraints: etl/load.py inserts each document once
+-- (its first copy) with its record and evidence; keys made the bulk load several times slower.
 CREATE TABLE IF NOT EXISTS documents (
-    doc_id        VARCHAR PRIMARY KEY,      -- sha256 of the document text, 16 hex chars
+    doc_id        VARCHAR NOT NULL,         -- sha256 of the document text, 16 hex chars; unique
     source        VARCHAR NOT NULL,         -- path, or path#row for rows of exports
     url           VARCHAR,
     title         VARCHAR,
@@ -65,8 +67,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     field       VARCHAR NOT NULL,
     snippet     VARCHAR NOT NULL,
     start_pos   INTEGER NOT NULL,
-    end_pos     INTEGER NOT NULL,
-    PRIMARY KEY (doc_id, field)
+    end_pos     INTEGER NOT NULL          -- one row per (doc_id, field)
 );
 
 -- Corrections from data/corrections.csv as applied in the last ingest (applied on every ingest).
@@ -137,7 +138,7 @@ CREATE TABLE IF NOT EXISTS meeting_conflicts (
 -- The extractor's record for every document, as extracted (before dedup and corrections).
 -- Meetings are rebuilt from these rows on every ingest, so an unchanged file is never re-read.
 CREATE TABLE IF NOT EXISTS doc_records (
-    doc_id              VARCHAR PRIMARY KEY,
+    doc_id              VARCHAR NOT NULL,     -- unique
     is_meeting          BOOLEAN NOT NULL,
     confidence          DOUBLE NOT NULL,
     meeting_date        DATE,

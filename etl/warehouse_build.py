@@ -47,7 +47,6 @@ UNIT_BYTES = (256_000, 8_000_000)  # bounds of a work unit's input bytes (about 
 UNITS_PER_WORKER = 8  # aim for this many units per worker, so the last ones finish close together
 GROUP_FILES = 64  # at most this many small files per unit
 IN_FLIGHT = 3  # units queued per worker: workers keep extracting while the parent inserts
-CHECKPOINT_EVERY = "1GB"  # write-ahead log size that triggers a checkpoint while loading
 INLINE_BYTES = 256_000  # less input than this is extracted in-process (no pool start-up cost)
 TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
 
@@ -189,7 +188,7 @@ class Build:
         con = self._open()
         if self.known is None:
             self.known = load_doc_ids(con)
-        save_batch(con, self.batch, self.run_id, self.known)
+        save_batch(con, self.batch, self.run_id, self.known, atomic=False)
         self.batch = Batch()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -200,14 +199,15 @@ class Build:
             # One DuckDB thread while the workers extract: batch inserts are small, and extra
             # threads only take CPU from the workers (the rebuild gets every core back).
             self.con = duckdb.connect(str(self.tmp), config={"threads": 1})
-            # Few checkpoints while loading: each one rewrites the whole primary-key indexes, so
-            # DuckDB's default (every 16 MB of log) makes a big first ingest quadratic.
-            self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
             if not copied:
                 save_schema(self.con)
                 if self.db_path.is_file():
                     save_migrated(self.con, self.db_path)
             remember_replaced(self.con, [])
+            # One transaction from the first batch to the published file: DuckDB then writes big
+            # appends straight to the file as compressed row groups, where a commit per batch logs
+            # every row and checkpoints rewrite them (a crash loses only this temp file anyway).
+            self.con.execute("BEGIN TRANSACTION")
         return self.con
 
     def _needs_publish(self, corrections: list[dict]) -> bool:
@@ -222,12 +222,11 @@ class Build:
         return wanted
 
     def _rebuild(self, summary, corrections: list[dict], paths: list[str]) -> None:
-        """Regroup meetings, rebuild their rows, apply corrections, record the run."""
+        """Regroup meetings, rebuild their rows, apply corrections, record the run (in the load's transaction)."""
         con = self._open()
         con.execute("RESET threads")
         con.execute("CREATE OR REPLACE TEMP TABLE old_meetings AS"
                     " SELECT meeting_id, md5(CAST(f AS VARCHAR)) AS sig, n_sources FROM meetings_flat f")
-        con.execute("BEGIN TRANSACTION")
         save_dims(con, gazetteer.dim_ministries(), gazetteer.dim_provinces(), gazetteer.dim_partners())
         assign_meeting_ids(con)
         save_meetings(con)

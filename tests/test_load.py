@@ -3,8 +3,9 @@
 import duckdb
 import pyarrow as pa
 
+from etl.batch import all_new
 from etl.corrections import apply_corrections, read_corrections
-from etl.load import Batch, _all_new, save_batch, save_migrated, save_schema
+from etl.load import Batch, save_batch, save_migrated, save_schema
 from tests.test_dedup import build, record, regroup
 
 
@@ -104,17 +105,59 @@ def arrow_batch(*doc_ids: str) -> Batch:
                  evidence=tables(evidence))
 
 
-def test_all_new_batches_take_plain_inserts_and_repeats_fall_back_to_insert_or_ignore():
+def test_all_new_batches_take_plain_inserts_and_repeats_fall_back_to_first_copies():
     known: set[str] = {"z0"}
-    assert _all_new(arrow_batch("a1", "b2", "c3"), known) and known == {"z0", "a1", "b2", "c3"}
-    assert not _all_new(arrow_batch("d4", "d4"), known) and "d4" in known  # twice in the batch
-    assert not _all_new(arrow_batch("e5", "a1"), known) and "e5" in known  # stored before
-    assert not _all_new(arrow_batch("f6"), None) and "f6" not in known
+    assert all_new(arrow_batch("a1", "b2", "c3"), known) and known == {"z0", "a1", "b2", "c3"}
+    assert not all_new(arrow_batch("d4", "d4"), known) and "d4" in known  # twice in the batch
+    assert not all_new(arrow_batch("e5", "a1"), known) and "e5" in known  # stored before
+    assert not all_new(arrow_batch("f6"), None) and "f6" not in known
     con = build([record("a1")])
     known = {"a1"}
-    save_batch(con, arrow_batch("a1", "g7", "g7"), 2, known)  # falls back: first one wins, no error
+    save_batch(con, arrow_batch("a1", "g7", "g7"), 2, known)  # falls back: first copy wins, no error
     assert doc_ids(con) == ["a1", "g7"]
     save_batch(con, arrow_batch("g7", "h8"), 3, known)  # g7 was stored by the fallback batch
     save_batch(con, arrow_batch("i9", "j10"), 4, known)
     assert doc_ids(con) == ["a1", "g7", "h8", "i9", "j10"]
-    assert con.execute("SELECT count(*) FROM evidence").fetchone() == (5,)  # build() stored none
+    # build() stored a1 without evidence; a1's repeat adds none (evidence is its stored copy's).
+    assert con.execute("SELECT doc_id FROM evidence ORDER BY 1").fetchall() == [
+        ("g7",), ("h8",), ("i9",), ("j10",)]
+
+
+def unit(*docs: tuple[str, str, list[str]]) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """One work unit's tables: (doc_id, province, evidence fields) per document."""
+    pairs = [record(doc_id, province=province) for doc_id, province, _ in docs]
+    for (rec, doc), (_, province, _) in zip(pairs, docs, strict=True):
+        doc["title"] = f"{rec['doc_id']} in {province}"
+    evidence = [{"doc_id": doc_id, "field": name, "snippet": province, "start_pos": 0, "end_pos": 1}
+                for doc_id, province, fields in docs for name in fields]
+    schema = pa.schema([("doc_id", pa.string()), ("field", pa.string()), ("snippet", pa.string()),
+                        ("start_pos", pa.int32()), ("end_pos", pa.int32())])
+    return (pa.Table.from_pylist([d for _, d in pairs]), pa.Table.from_pylist([r for r, _ in pairs]),
+            pa.Table.from_pylist(evidence, schema=schema))
+
+
+def test_a_repeated_document_is_stored_once_as_its_first_copy_with_that_copys_record_and_evidence():
+    con = build([record("z0")])
+    units = [unit(("x1", "Kandal", ["date", "province"]), ("y2", "Takeo", ["province"])),
+             unit(("x1", "Kampot", ["organizer"]), ("z0", "Kep", ["province"]), ("w3", "Kep", []))]
+    batch = Batch(*(list(tables) for tables in zip(*units, strict=True)))
+    save_batch(con, batch, 2, known={"z0"})
+    assert con.execute("SELECT doc_id, title FROM documents ORDER BY 1").fetchall() == [
+        ("w3", "w3 in Kep"), ("x1", "x1 in Kandal"), ("y2", "y2 in Takeo"), ("z0", "title z0")]
+    assert con.execute("SELECT doc_id, province FROM doc_records ORDER BY 1").fetchall() == [
+        ("w3", "Kep"), ("x1", "Kandal"), ("y2", "Takeo"), ("z0", "Siem Reap")]
+    assert con.execute("SELECT doc_id, field, snippet FROM evidence ORDER BY 1, 2").fetchall() == [
+        ("x1", "date", "Kandal"), ("x1", "province", "Kandal"), ("y2", "province", "Takeo")]
+
+
+def test_a_document_repeated_in_one_table_leaves_one_evidence_row_set():
+    con = build([])
+    rec, doc = record("x1")
+    evidence = [{"doc_id": "x1", "field": f, "snippet": "s", "start_pos": 0, "end_pos": 1}
+                for f in ("date", "province")]
+    save_batch(con, Batch(documents=[doc, doc], records=[rec, rec], evidence=evidence * 2), 1)
+    counts = ("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM doc_records),"
+              " (SELECT count(*) FROM evidence)")
+    assert con.execute(counts).fetchone() == (1, 1, 2)
+    save_batch(con, Batch(documents=[doc], records=[rec], evidence=evidence), 2)  # stored already
+    assert con.execute(counts).fetchone() == (1, 1, 2)
