@@ -67,9 +67,9 @@ def _rx(group: str) -> "re.Pattern[str] | VenueGuarded":
     return VenueGuarded(rx) if group in ("strong_meeting", "meeting") else rx
 
 
-def _body_cues(ctx: Context) -> list[tuple[int, bool, bool]]:
+def _body_cues(ctx: Context) -> list[tuple[int, bool, bool, int]]:
     """Strong cue words in the body, scanned once: (start, not after a venue word in the text,
-    not after one within the body alone: what a scan of the body string sees)."""
+    not after one within the body alone: what a scan of the body string sees, end)."""
     found = ctx.memo.get("body_cues")
     if found is None:
         venue = venue_before()
@@ -78,17 +78,31 @@ def _body_cues(ctx: Context) -> list[tuple[int, bool, bool]]:
             at = m.start()
             in_text = not venue.search(ctx.norm, max(0, at - VENUE_WORD_MAX), at)
             if at - VENUE_WORD_MAX >= ctx.body_start:
-                found.append((at, in_text, in_text))
+                found.append((at, in_text, in_text, m.end()))
             else:
                 in_body = venue.search(ctx.norm, max(ctx.body_start, at - VENUE_WORD_MAX), at)
-                found.append((at, in_text, not in_body))
+                found.append((at, in_text, not in_body, m.end()))
     return found
+
+
+def _lead_cue(ctx: Context, lead: str) -> tuple[int, int] | None:
+    """The span of strong.search(lead) (lead = the lead zone alone), read from the body cues: the
+    lead's cues are the body's up to the first one the lead's end would cut."""
+    for at, _, in_body, end in _body_cues(ctx):
+        if at >= ctx.lead_end:
+            return None
+        if end > ctx.lead_end:  # cut short in the lead alone, it may match otherwise
+            m = _rx("strong_meeting").search(lead)
+            return m.span() if m else None
+        if in_body:
+            return at - ctx.body_start, end - ctx.body_start
+    return None
 
 
 def meeting_sentences(ctx: Context, limit: int = 3) -> list[tuple[int, int]]:
     """The title plus the first body sentences that name a meeting (strong cue words)."""
     spans = [ctx.title_span] if ctx.title_span else []
-    for at, guarded, _ in _body_cues(ctx):
+    for at, guarded, _, _ in _body_cues(ctx):
         if not guarded:
             continue
         span = ctx.sentence_at(at)
@@ -198,24 +212,20 @@ def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | Non
     strong = _rx("strong_meeting")
     in_title = strong.search(title)
     lead = ctx.norm[ctx.body_start : ctx.lead_end]
-    in_lead = strong.search(lead)
+    in_lead = _lead_cue(ctx, lead)  # the span of strong.search(lead)
     score = 2.0 if in_title else (1.0 if _rx("meeting").search(title) else 0.0)
     score += 1.5 if in_lead else 0.0
     score += 1.0 if _in(index, "hold_verbs", len(head)) else 0.0
-    count = sum(in_body for _, _, in_body in _body_cues(ctx))  # strong.findall(ctx.body)
+    count = sum(cue[2] for cue in _body_cues(ctx))  # len(strong.findall(ctx.body))
     score += 0.5 if count >= 2 else (-1.0 if count == 0 else 0.0)
     score += 0.5 if _in(index, "public_bodies", len(head)) else -1.5
     score += 0.0 if _is_cambodian(ctx, index) else -3.0
-    if (
-        in_lead
-        and not in_title
-        and _PAST_ONLY.search(lead, max(0, in_lead.start() - 30), in_lead.start())
-    ):
+    if in_lead and not in_title and _PAST_ONLY.search(lead, max(0, in_lead[0] - 30), in_lead[0]):
         score -= 1.0
-        past = lead[max(0, in_lead.start() - 30) : in_lead.start()]
+        past = lead[max(0, in_lead[0] - 30) : in_lead[0]]
         score -= 1.0 if _AFTER_ATTENDING.search(past) else 0.0
     score += _negatives(index, head, title, bool(in_title))
-    if in_lead and _held_by_non_state(lead, in_lead.start()):
+    if in_lead and _held_by_non_state(lead, in_lead[0]):
         score -= 4.0
     score += 2.0 if support.chair else 0.0
     score += 1.0 if support.reviewed else 0.0
@@ -225,7 +235,7 @@ def _score(ctx: Context, support: Support) -> tuple[float, tuple[int, int] | Non
     if in_title and ctx.title_span:
         cue = (ctx.title_span[0] + in_title.start(), ctx.title_span[0] + in_title.end())
     elif in_lead:
-        cue = (ctx.body_start + in_lead.start(), ctx.body_start + in_lead.end())
+        cue = (ctx.body_start + in_lead[0], ctx.body_start + in_lead[1])
     return score, cue
 
 

@@ -164,6 +164,9 @@ def _check_body_cues(norm: str) -> None:
         ctx = Context(norm, title)
         strong = extract_meeting._rx("strong_meeting")
         assert sum(c[2] for c in extract_meeting._body_cues(ctx)) == len(strong.findall(ctx.body))
+        assert [c[3] for c in extract_meeting._body_cues(ctx)] == [
+            m.end() for m in strong.rx.finditer(ctx.norm, ctx.body_start)
+        ]
         want = [ctx.title_span] if ctx.title_span else []
         for m in strong.finditer(ctx.norm, ctx.body_start):
             span = ctx.sentence_at(m.start())
@@ -171,6 +174,12 @@ def _check_body_cues(norm: str) -> None:
             if len(want) > 3:
                 break
         assert extract_meeting.meeting_sentences(ctx) == want
+        for lead_end in {len(norm), len(norm) // 2, len(norm) // 3 + 1, 7}:  # cut cues too
+            ctx = Context(norm, title)
+            ctx.lead_end = max(ctx.body_start, lead_end)  # the lead zone, shortened
+            lead = ctx.norm[ctx.body_start : ctx.lead_end]
+            m = strong.search(lead)
+            assert extract_meeting._lead_cue(ctx, lead) == (m.span() if m else None)
 
 
 def _check_venue_guarded(norm: str) -> None:
