@@ -16,7 +16,10 @@ MEETING_COLUMNS = ("meeting_id, meeting_date, province, lead_ministry, organizer
 # participating ministries (listed ones plus the lead), as the ministry filter counts them.
 _MEETING_FACTS = """
 INSERT INTO meeting_facts
-WITH mins AS (SELECT meeting_id, list(DISTINCT ministry ORDER BY ministry) AS ministries,
+WITH keys AS (SELECT meeting_id,  -- numbered on two columns, so only the final ORDER BY moves whole rows
+                     CAST(row_number() OVER (ORDER BY meeting_date NULLS LAST, meeting_id) AS INTEGER) AS meeting_key
+              FROM meetings),
+mins AS (SELECT meeting_id, list(DISTINCT ministry ORDER BY ministry) AS ministries,
                      bool_or(listed) AS has_ministries
               FROM (SELECT meeting_id, ministry, TRUE AS listed FROM meeting_ministries
                     UNION ALL SELECT meeting_id, lead_ministry, FALSE FROM meetings
@@ -25,22 +28,23 @@ WITH mins AS (SELECT meeting_id, list(DISTINCT ministry ORDER BY ministry) AS mi
 pars AS (SELECT meeting_id, list(partner ORDER BY partner) AS partners,
                 list(DISTINCT partner_kind ORDER BY partner_kind) AS partner_kinds
          FROM meeting_partners GROUP BY meeting_id)
-SELECT CAST(row_number() OVER (ORDER BY m.meeting_date NULLS LAST, m.meeting_id) AS INTEGER),
-       m.meeting_id, m.meeting_date, m.province, m.lead_ministry, m.organizer, m.semester, m.period,
+SELECT k.meeting_key, m.meeting_id, m.meeting_date, m.province, m.lead_ministry, m.organizer, m.semester, m.period,
        m.meeting_type, coalesce(mins.ministries, []), coalesce(pars.partners, []),
        coalesce(pars.partner_kinds, []), coalesce(mins.has_ministries, FALSE), pars.meeting_id IS NOT NULL,
        m.title, m.chair, m.province_code, m.online, m.n_sources, m.date_year_inferred,
        m.chair_title IS NOT NULL, m.participants IS NOT NULL
-FROM meetings m LEFT JOIN mins USING (meeting_id) LEFT JOIN pars USING (meeting_id)
+FROM meetings m JOIN keys k USING (meeting_id) LEFT JOIN mins USING (meeting_id) LEFT JOIN pars USING (meeting_id)
 ORDER BY 1"""
 
+# partner_facts is sorted (a join); ministry_facts needs no sort: a scan of meeting_facts and an unnest of
+# its sorted ministries keep their order, i.e. (meeting_key, ministry) (tests/test_aggregates.py checks).
 _CHILD_FACTS = f"""
 INSERT INTO partner_facts
 SELECT f.meeting_key, p.partner, p.partner_kind, {MEETING_COLUMNS.replace("meeting_id", "f.meeting_id")}
 FROM meeting_partners p JOIN meeting_facts f USING (meeting_id) ORDER BY f.meeting_key, p.partner;
 INSERT INTO ministry_facts
 SELECT meeting_key, u.ministry, {MEETING_COLUMNS}
-FROM meeting_facts, unnest(ministries) u(ministry) ORDER BY meeting_key, u.ministry"""  # noqa: S608 (fixed SQL fragments; values are bound)
+FROM meeting_facts, unnest(ministries) u(ministry)"""  # noqa: S608 (fixed SQL fragments; values are bound)
 
 # Counts over all meetings, for pages opened without filters. Months and units exactly as the
 # read layer groups them (analytics/queries.py GROUPS and REVIEW_UNITS).
