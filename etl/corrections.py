@@ -104,9 +104,9 @@ def _follow_up(con: duckdb.DuckDBPyConnection, meeting_id: str, name: str, value
     elif name == "lead_ministry":
         con.execute("UPDATE meeting_ministries SET is_lead = (ministry = ?) WHERE meeting_id = ?",
                     [value, meeting_id])
-        if value:
-            con.execute("INSERT INTO meeting_ministries VALUES (?, ?, TRUE) ON CONFLICT DO NOTHING",
-                        [meeting_id, value])
+        if value:  # listed already (is_lead just set) or added; no key constraint needed
+            con.execute("INSERT INTO meeting_ministries SELECT $m, $v, TRUE WHERE NOT EXISTS (SELECT 1 FROM"
+                        " meeting_ministries WHERE meeting_id = $m AND ministry = $v)", {"m": meeting_id, "v": value})
 
 
 def _set_list(con: duckdb.DuckDBPyConnection, meeting_id: str, name: str, value: str | None) -> None:
