@@ -55,17 +55,28 @@ class Bodies:
 
 
 def _foreign_follows(ctx: Context, end: int) -> bool:
+    """A country, foreign city (within 40 letters) or bloc (within 60) is named right after."""
     at = _FOREIGN_FOLLOW.match(ctx.norm, end)
     start = at.end() if at else end
-    hits = ctx.hits("country_matcher", start, start + 40) + ctx.hits(
-        "abroad_matcher", start, start + 40
-    )
-    hits += [
-        h
-        for h in ctx.hits("partner_matcher", start, start + 60)
-        if gazetteer.partner_kind(h.key) == "bloc"
-    ]
-    return any(h.start == start for h in hits)
+    size = _foreign_at(ctx).get(start)
+    return size is not None and (size[0] <= 40 or size[1] <= 60)
+
+
+def _foreign_at(ctx: Context) -> dict[int, tuple[float, float]]:
+    """Start -> length of the shortest country or foreign-city name there, and of the shortest bloc
+    (inf when none): one look per document instead of three hit ranges per ministry."""
+    found = ctx.memo.get("foreign_at")
+    if found is None:
+        found = ctx.memo["foreign_at"] = {}
+        inf = float("inf")
+        for h in ctx.hits("country_matcher") + ctx.hits("abroad_matcher"):
+            size = found.get(h.start, (inf, inf))
+            found[h.start] = (min(size[0], h.end - h.start), size[1])
+        for h in ctx.hits("partner_matcher"):
+            if gazetteer.partner_kind(h.key) == "bloc":
+                size = found.get(h.start, (inf, inf))
+                found[h.start] = (size[0], min(size[1], h.end - h.start))
+    return found
 
 
 def ministry_hits(ctx: Context, year: int | None) -> list[Hit]:

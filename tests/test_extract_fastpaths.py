@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from etl import (
     dates,
     extract,
+    extract_bodies,
     extract_context,
     extract_meeting,
     extract_people,
@@ -61,6 +62,12 @@ _CUES = [
     "July 26, 2019",
     "12019",
     "ខេត្តកណ្តាល",
+    "ក្រសួងការបរទេស",
+    "ប្រទេស",
+    "ចិន",
+    "អាស៊ាន",
+    "ហាណូយ",
+    "ASEAN",
 ]
 PIECES = st.one_of(
     st.sampled_from(_CUES),
@@ -87,6 +94,7 @@ def test_trie_branches_join_to_the_trie_pattern():
 
 def _check_all(norm: str) -> None:
     _check_gazetteer(norm)
+    _check_foreign_follows(norm)
     _check_chair_cues(norm)
     _check_people(norm)
     _check_year(norm)
@@ -98,6 +106,18 @@ def _check_all(norm: str) -> None:
     _check_date_scans(norm)
     _check_venue_guarded(norm)
     _check_latin_runs(norm)
+
+
+def _check_foreign_follows(norm: str) -> None:
+    ctx = Context(norm)
+    for end in range(len(ctx.norm) + 1):
+        at = extract_bodies._FOREIGN_FOLLOW.match(ctx.norm, end)
+        start = at.end() if at else end
+        hits = ctx.hits("country_matcher", start, start + 40)
+        hits += ctx.hits("abroad_matcher", start, start + 40)
+        blocs = ctx.hits("partner_matcher", start, start + 60)
+        hits += [h for h in blocs if gazetteer.partner_kind(h.key) == "bloc"]
+        assert extract_bodies._foreign_follows(ctx, end) == any(h.start == start for h in hits)
 
 
 def _check_gazetteer(norm: str) -> None:
