@@ -6,7 +6,7 @@ character, because evidence offsets index the cleaned text; only blank-line runs
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from re import _constants as sre_constants  # the compiler's own parse: see _required_literal
@@ -20,12 +20,48 @@ TITLE_MAX_CHARS = 200
 KEY_FOLD_MAX_CHARS = 300
 
 
+# What a case-blind ASCII letter matches besides its two cases (tests/test_read_chrome.py checks it).
+_EXTRA_CASES = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+# More needles would cost more to look for than the alternative costs to try on each line
+# (a one-character search is a memchr, so single characters may be more).
+_MAX_NEEDLES, _MAX_CHARS = 2, 8
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A line rule: alternatives fullmatched against a line's key, one alternation per page.
+
+    An alternative with needles (strings one of which every match of it holds) is left out of
+    the alternation of a page that holds none of them; such alternatives (\\S+\\., .{0,40}...)
+    are the costly ones to try on each line, and most pages give them nothing to match."""
+
+    patterns: tuple[str, ...]
+    needles: tuple[tuple[int, tuple[str, ...]], ...]  # (bit of the alternative, its needles)
+    _compiled: dict = field(default_factory=dict, compare=False)
+
+    def for_page(self, page: str, folded: str) -> re.Pattern | None:
+        """The alternation to fullmatch the keys of a page with (None: no key can match);
+        keys come from the page's text and its folded form (see _line_keys)."""
+        dead = 0
+        for bit, needles in self.needles:
+            for needle in needles:
+                if needle in page or folded is not page and needle in folded:
+                    break
+            else:
+                dead |= bit
+        if dead not in self._compiled:
+            alive = [p for i, p in enumerate(self.patterns) if not dead >> i & 1]
+            self._compiled[dead] = _alternation(alive) if alive else None
+        return self._compiled[dead]
+
+
 @dataclass(frozen=True)
 class ChromeRules:
     """Compiled chrome rules (line rules as one alternation; inline rules one by one, which is faster)."""
 
     header: re.Pattern
-    drop_line: re.Pattern
+    drop_line: LineRule
     tail_heading: re.Pattern
     inline_remove: tuple[tuple[str, re.Pattern], ...]  # (a literal every match contains, pattern)
     break_markers: tuple[str, ...]
@@ -55,6 +91,53 @@ def _required_literal(pattern: str) -> str:
     return best
 
 
+def _char_set(code: int, icase: bool) -> frozenset[str] | None:
+    """The characters a literal matches (None: a cased non-ASCII letter under IGNORECASE)."""
+    char = chr(code)
+    if not icase or char.lower() == char.upper() == char:
+        return frozenset(char)
+    low = char.lower()
+    return frozenset((low, low.upper(), *_EXTRA_CASES.get(low, ""))) if char.isascii() else None
+
+
+def _needles(parsed, icase: bool) -> frozenset[str] | None:
+    """Strings one of which every match holds: a run of exact literals, the characters of a
+    case-blind letter, or the needles of each branch of a branch every match takes."""
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, arg in [*parsed, (None, None)]:
+        chars = _char_set(arg, icase) if op is sre_constants.LITERAL else None
+        if chars is not None and len(chars) == 1:
+            run += chr(arg)
+            continue
+        found += [frozenset([run])] if run else []
+        run, sub = "", None
+        if chars is not None:
+            found.append(chars)
+        elif op is sre_constants.BRANCH:
+            branches = [_needles(branch, icase) for branch in arg[1]]
+            sub = None if None in branches else frozenset().union(*branches)
+        elif op is sre_constants.SUBPATTERN and not (arg[1] | arg[2]) & (re.LOCALE | re.ASCII):
+            sub = _needles(arg[3], (icase or bool(arg[1] & re.IGNORECASE)) and not arg[2] & re.IGNORECASE)
+        elif op in _REPEATS and arg[0] >= 1:
+            sub = _needles(arg[2], icase)
+        found += [sub] if sub else []
+    usable = [s for s in found if all(n.strip() for n in s)]  # a space is in nearly every line
+    return max(usable, key=lambda s: (-len(s), min(map(len, s))), default=None)
+
+
+def _line_rule(patterns: list[str]) -> LineRule:
+    needles = []
+    for i, pattern in enumerate(patterns):
+        parsed = sre_parser.parse(pattern)
+        if parsed.state.flags & (re.LOCALE | re.ASCII):
+            continue
+        found = _needles(parsed, bool(parsed.state.flags & re.IGNORECASE))
+        if found and len(found) <= (_MAX_CHARS if max(map(len, found)) == 1 else _MAX_NEEDLES):
+            needles.append((1 << i, tuple(sorted(found))))
+    return LineRule(tuple(patterns), tuple(needles))
+
+
 def _runs(markers: list[str]) -> re.Pattern:
     """Runs such as "++++" (at least as long as the marker) with the spaces around them."""
     runs = "|".join(f"{re.escape(m[0])}{{{len(m)},}}" for m in markers)
@@ -67,7 +150,7 @@ def load_rules(path: Path = RULES_PATH) -> ChromeRules:
     data = json.loads(path.read_text(encoding="utf-8"))
     return ChromeRules(
         header=_alternation(data["header"]),
-        drop_line=_alternation(data["drop_line"]),
+        drop_line=_line_rule(data["drop_line"]),
         tail_heading=_alternation(data["tail_heading"]),
         inline_remove=tuple((_required_literal(p), re.compile(p)) for p in data["inline_remove"]),
         break_markers=tuple(data["inline_break"]),
@@ -92,9 +175,10 @@ def match_key(line: str) -> str:
     return key.replace("\u17d2\u178a", "\u17d2\u178f")
 
 
-def _line_keys(text: str, lines: list[str]) -> list[str]:
+def _line_keys(text: str, lines: list[str]) -> tuple[list[str], str]:
     """match_key of each line (lines = text.split("\\n")), with the characters folded in one pass
-    over the whole text instead of one per line (folding never touches a line break)."""
+    over the whole text instead of one per line (folding never touches a line break); and that
+    folded text."""
     folded = text
     for char in _ZERO_WIDTH:
         if char in folded:
@@ -102,12 +186,14 @@ def _line_keys(text: str, lines: list[str]) -> list[str]:
     if "\u17d2\u178a" in folded:
         folded = folded.replace("\u17d2\u178a", "\u17d2\u178f")
     if folded is text:
-        return [trim(line) for line in lines]
-    keys = [trim(line) for line in folded.split("\n")]
+        return [line.strip(_PAD) for line in lines], folded  # trim, without a call per line
+    keys = [line.strip(_PAD) for line in folded.split("\n")]
+    if max(map(len, lines)) <= KEY_FOLD_MAX_CHARS:
+        return keys, folded  # no long line
     for i, line in enumerate(lines):
         if len(line) > KEY_FOLD_MAX_CHARS and len(trim(line)) > KEY_FOLD_MAX_CHARS:
             keys[i] = trim(line)  # as match_key: a long line is only trimmed
-    return keys
+    return keys, folded
 
 
 def _clean_lines(text: str, rules: ChromeRules) -> list[tuple[str, str]]:
@@ -117,9 +203,12 @@ def _clean_lines(text: str, rules: ChromeRules) -> list[tuple[str, str]]:
         if literal in text:
             text = pattern.sub("", text)
     split = text.split("\n")
-    drop = rules.drop_line.fullmatch  # a decoration-only line goes, it is not a paragraph break
-    keys = _line_keys(text, split)
-    lines = [(line, key) for line, key in zip(split, keys, strict=True) if not drop(key)]
+    keys, folded = _line_keys(text, split)
+    drop = rules.drop_line.for_page(text, folded)  # a decoration-only line goes, not a paragraph break
+    if drop is None:
+        lines = list(zip(split, keys, strict=True))
+    else:
+        lines = [(line, key) for line, key in zip(split, keys, strict=True) if not drop.fullmatch(key)]
     # rare: skip the regex (one character first: a one-character search is a memchr)
     if not any(marker[0] in text and marker in text for marker in rules.break_markers):
         return lines

@@ -128,7 +128,7 @@ def test_strip_chrome_is_idempotent(text):
 @given(st.text(alphabet=st.sampled_from("ក ខ\n\t្ដត\u200b\u200c\u2060\ufeff\u00a0x"), max_size=700))
 def test_line_keys_are_match_keys(text):
     lines = text.split("\n")
-    assert _line_keys(text, lines) == [match_key(line) for line in lines]
+    assert _line_keys(text, lines)[0] == [match_key(line) for line in lines]
 
 
 @pytest.mark.parametrize(
