@@ -73,22 +73,30 @@ SELECT g.meeting_id, d.title, r.meeting_date, r.date_year_inferred, r.date_text,
        r.province, r.province_code, r.lead_ministry, r.organizer, r.chair, r.chair_title,
        r.semester, r.period, r.meeting_type, r.online, r.participants, r.confidence,
        1 AS n_sources, []::VARCHAR[] AS corrected_fields
-FROM meeting_groups g JOIN doc_records r USING (doc_id) JOIN documents d USING (doc_id)
-WHERE g.meeting_id NOT IN (SELECT meeting_id FROM multi_groups)
+FROM single_groups g JOIN doc_records r USING (doc_id) JOIN documents d USING (doc_id)
 """
 
-# is_lead: the ministry is the meeting's (voted) lead, which is always listed too.
+# is_lead: the ministry is the meeting's (voted) lead, which is always listed too. A single report's
+# lists are its own, made distinct per row; only merged meetings need a DISTINCT over all their rows.
 _LISTS_SQL = """
 INSERT INTO meeting_sources SELECT meeting_id, doc_id FROM meeting_groups;
 INSERT INTO meeting_ministries
+SELECT g.meeting_id, u.ministry, coalesce(u.ministry = r.lead_ministry, FALSE)
+FROM single_groups g JOIN doc_records r USING (doc_id),
+     unnest(list_distinct(list_append(r.ministries, r.lead_ministry))) u(ministry);
+INSERT INTO meeting_ministries
 SELECT meeting_id, ministry, bool_or(is_lead) FROM (
     SELECT g.meeting_id, unnest(r.ministries) AS ministry, FALSE AS is_lead
-    FROM meeting_groups g JOIN doc_records r USING (doc_id)
-    UNION ALL SELECT meeting_id, lead_ministry, TRUE FROM meetings WHERE lead_ministry IS NOT NULL)
+    FROM multi_groups g JOIN doc_records r USING (doc_id)
+    UNION ALL SELECT meeting_id, lead_ministry, TRUE FROM meetings WHERE lead_ministry IS NOT NULL AND n_sources > 1)
 GROUP BY ALL;
 INSERT INTO meeting_partners
+SELECT g.meeting_id, u.partner, coalesce(p.partner_kind, 'other')
+FROM single_groups g JOIN doc_records r USING (doc_id), unnest(list_distinct(r.partners)) u(partner)
+LEFT JOIN dim_partners p ON p.partner = u.partner;
+INSERT INTO meeting_partners
 SELECT DISTINCT g.meeting_id, x.partner, coalesce(p.partner_kind, 'other')
-FROM meeting_groups g JOIN doc_records r USING (doc_id)
+FROM multi_groups g JOIN doc_records r USING (doc_id)
 CROSS JOIN unnest(r.partners) AS x(partner) LEFT JOIN dim_partners p ON p.partner = x.partner;
 """
 
@@ -111,6 +119,8 @@ def save_meetings(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
     con.execute("CREATE OR REPLACE TEMP TABLE multi_groups AS SELECT * FROM meeting_groups"
                 " WHERE meeting_id IN (SELECT meeting_id FROM meeting_groups GROUP BY 1 HAVING count(*) > 1)")
+    con.execute("CREATE OR REPLACE TEMP TABLE single_groups AS SELECT * FROM meeting_groups"
+                " WHERE meeting_id NOT IN (SELECT meeting_id FROM multi_groups)")
     con.execute(_SINGLE_SQL)
     con.execute(_multi_sql())
     for statement in _LISTS_SQL.split(";\n"):

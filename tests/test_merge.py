@@ -1,5 +1,5 @@
-"""Merge (etl/merge.py): every meeting field is the best-evidenced value of its reports, as a plain
-Python reading of the rule gives it, for random groups of reports (single and merged meetings)."""
+"""Merge (etl/merge.py): every meeting field is the best-evidenced value of its reports, and its lists the
+union of theirs, as a plain Python reading of the rule gives them, for random groups of reports (single and merged meetings)."""
 
 from datetime import date
 
@@ -70,6 +70,7 @@ def reports(draw):
         rec, doc = record(f"{i:x}{draw(st.integers(0, 9))}", date=pick.pop("meeting_date"), province=pick.pop("province"),
                           lead=pick.pop("lead"), **pick)
         rec["ministries"] = draw(st.lists(st.sampled_from(MINISTRIES), unique=True, max_size=2))
+        rec["partners"] = draw(st.lists(st.sampled_from(["UNDP", "UNICEF", "WHO"]), max_size=3))  # repeats too
         found.append((rec, doc, f"g{draw(st.integers(0, 3))}"))
     return found
 
@@ -96,3 +97,5 @@ def test_meetings_equal_the_plain_python_rule(found):
         conflicts += disagree
     assert con.execute("SELECT * FROM meeting_ministries ORDER BY 1, 2").fetchall() == ministries
     assert con.execute("SELECT * FROM meeting_conflicts ORDER BY 1, 2").fetchall() == sorted(conflicts)
+    partners = sorted({(g, p, "other") for g, recs in groups.items() for r in recs for p in r["partners"]})
+    assert con.execute("SELECT * FROM meeting_partners ORDER BY 1, 2").fetchall() == partners
