@@ -111,10 +111,11 @@ _COVERAGE = "INSERT INTO agg_coverage SELECT unnest(?::VARCHAR[]), unnest([count
 # The review_queue view with the fact columns, so the same filters apply without a join.
 _REVIEW_FACTS = f"""
 INSERT INTO review_facts
-SELECT CAST(row_number() OVER (ORDER BY q.confidence, q.meeting_date DESC NULLS LAST, q.meeting_id)
-            AS INTEGER), q.meeting_id, q.title, q.meeting_date, q.province, q.lead_ministry, q.organizer, q.confidence,
+WITH q AS (SELECT *, CAST(row_number() OVER (ORDER BY confidence, meeting_date DESC NULLS LAST, meeting_id)
+                          AS INTEGER) AS queue_rank FROM review_queue)  -- numbered before the lists join
+SELECT q.queue_rank, q.meeting_id, q.title, q.meeting_date, q.province, q.lead_ministry, q.organizer, q.confidence,
        q.n_sources, q.reasons, {", ".join("f." + c.strip() for c in MEETING_COLUMNS.split(",")[5:])}
-FROM review_queue q JOIN meeting_facts f USING (meeting_id) ORDER BY 1"""  # noqa: S608 (constants)
+FROM q JOIN meeting_facts f USING (meeting_id) ORDER BY 1"""  # noqa: S608 (constants)
 
 AGGREGATE_TABLES = ("meeting_facts", "partner_facts", "ministry_facts", "agg_days", "agg_month_groups",
                     "agg_values", "agg_partners", "agg_partner_months", "agg_partner_ministries",
