@@ -54,7 +54,8 @@ def _vocab() -> dict:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     data["km_month"] = {_ta(s): int(m) for m, names in data["gregorian_km"].items() for s in names}
     data["en_month"] = {s.lower(): int(m) for m, ns in data["gregorian_en"].items() for s in ns}
-    data["en_openings"] = {s[:3].encode() for s in data["en_month"] if s.isascii() and len(s) > 2}
+    openings = sorted({re.escape(s[:3]).encode() for s in data["en_month"]})  # _english_dates
+    data["en_openings"] = re.compile(b"|".join(openings))
     data["lunar_surface"] = {
         _ta(s): k for k, v in data["lunar_months"].items() for s in v["surfaces"]
     }
@@ -155,13 +156,12 @@ def _english_dates(clean: str, voc: dict) -> list[_Found]:
     """ "26 July 2019", "July 26, 2019"; with a clock time or a weekday near the top: a dateline."""
     found: dict[int, _Found] = {}
     letters = clean.encode("ascii", "ignore").lower()  # a month word is a run of these (one C pass)
-    if not any(opening in letters for opening in voc["en_openings"]):
+    if not voc["en_openings"].search(letters):
         return []  # no month name can open among them (3 letters at least: _ASCII_WORD)
     for word in _ASCII_WORD.finditer(clean):  # rare: look near month words only
         if word.group().lower() not in voc["en_month"]:
             continue
-        window = voc["en_date"].finditer(clean, max(0, word.start() - 16), word.end() + 24)
-        for m in window:
+        for m in voc["en_date"].finditer(clean, max(0, word.start() - 16), word.end() + 24):
             found.setdefault(m.start(), _english_found(m, voc))
     return list(found.values())
 
