@@ -9,7 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.chrome import _EXTRA_CASES, LineRule, _needles, load_rules, strip_chrome
+from etl.chrome import (
+    _EXTRA_CASES,
+    LineRule,
+    _needles,
+    _required_char,
+    _required_literal,
+    load_rules,
+    strip_chrome,
+)
 
 
 def _ungated():
@@ -71,3 +79,19 @@ def test_corpus_reads_as_with_every_alternative_tried(corpus_dir) -> None:
     for path in sorted(corpus_dir.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert strip_chrome(text) == strip_chrome(text, ungated), path.name
+
+
+@pytest.mark.parametrize(
+    ("pattern", "char"),
+    [(r"<[\w:-]*image\b[^>]*>", "<"), (r"\bdata:image/[\w.+-]+", ":"), (r"(?i)image", ""), ("abc", "a"), (r"\d+", "")],
+)
+def test_inline_rules_are_skipped_without_their_character(pattern: str, char: str) -> None:
+    assert _required_char(pattern) == char
+
+
+@pytest.mark.parametrize("pattern", [p.pattern for *_, p in load_rules().inline_remove])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_inline_match_holds_its_character_and_literal(pattern: str, data) -> None:
+    text = data.draw(st.from_regex(pattern, fullmatch=True))
+    assert _required_char(pattern) in text and _required_literal(pattern) in text
