@@ -76,7 +76,7 @@ def process_group(tasks: list[Task]) -> list[FileResult]:
         docs, records, norms = _first_copies(*(sum((rows[k] for rows in extracted), []) for k in range(3)))
         last = results[holders[-1]]
         last.documents = [document_table(docs, records, norms, datetime.now())]
-        last.records = [pa.table([[r.get(n) for r in records] for n in RECORD_COLUMNS], schema=RECORD_SCHEMA)]
+        last.records = [pa.Table.from_pylist(records, schema=RECORD_SCHEMA)]
         last.evidence = [evidence_table(docs, records)]
     return results
 
@@ -194,14 +194,20 @@ def document_table(docs: list[Document], records: list[dict], norms: list[str], 
 
 def evidence_table(docs: list[Document], records: list[dict]) -> pa.Table:
     """One evidence row per field the extractor found, with offsets into the document text."""
-    rows = [[], [], [], [], []]
+    ids, fields, snippets, starts, ends = [], [], [], [], []
     for doc, record in zip(docs, records, strict=True):
-        for name, span in sorted((record.get("evidence") or {}).items()):
-            if isinstance(span, dict) and span.get("text") is not None:
-                for column, value in zip(rows, (doc.doc_id, name, span["text"], int(span.get("start") or 0),
-                                                int(span.get("end") or 0)), strict=True):
-                    column.append(value)
-    return pa.table(rows, schema=EVIDENCE_SCHEMA)
+        evidence = record.get("evidence")
+        if not evidence:
+            continue
+        for name in sorted(evidence):
+            span = evidence[name]
+            if isinstance(span, dict) and (text := span.get("text")) is not None:
+                ids.append(doc.doc_id)
+                fields.append(name)
+                snippets.append(text)
+                starts.append(int(span.get("start") or 0))
+                ends.append(int(span.get("end") or 0))
+    return pa.table([ids, fields, snippets, starts, ends], schema=EVIDENCE_SCHEMA)
 
 
 def combine(parts: list[FileResult]) -> FileResult:
