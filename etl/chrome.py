@@ -6,6 +6,7 @@ character, because evidence offsets index the cleaned text; only blank-line runs
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -63,6 +64,7 @@ class ChromeRules:
     header: re.Pattern
     drop_line: LineRule
     tail_heading: re.Pattern
+    tail_max: int  # no longer key (ending in none of ":៖ ") can be a tail heading
     # (a character and a literal every match contains, pattern): a page without them is skipped
     inline_remove: tuple[tuple[str, str, re.Pattern], ...]
     break_markers: tuple[str, ...]
@@ -150,6 +152,12 @@ def _required_char(pattern: str) -> str:
     return next((c for c in chars if c.isascii() and not c.isalnum() and not c.isspace()), chars[0] if chars else "")
 
 
+def _max_width(patterns: list[str]) -> int:
+    """The most characters a match of the alternation can have (sys.maxsize when unbounded)."""
+    widest = sre_parser.parse("|".join(f"(?:{p})" for p in patterns)).getwidth()[1]
+    return widest if widest < sre_constants.MAXREPEAT else sys.maxsize
+
+
 def _runs(markers: list[str]) -> re.Pattern:
     """Runs such as "++++" (at least as long as the marker) with the spaces around them."""
     runs = "|".join(f"{re.escape(m[0])}{{{len(m)},}}" for m in markers)
@@ -164,6 +172,7 @@ def load_rules(path: Path = RULES_PATH) -> ChromeRules:
         header=_alternation(data["header"]),
         drop_line=_line_rule(data["drop_line"]),
         tail_heading=_alternation(data["tail_heading"]),
+        tail_max=_max_width(data["tail_heading"]),
         inline_remove=tuple((_required_char(p), _required_literal(p), re.compile(p)) for p in data["inline_remove"]),
         break_markers=tuple(data["inline_break"]),
         inline_break=_runs(data["inline_break"]),
@@ -249,7 +258,8 @@ def _article(lines: list[tuple[str, str]], rules: ChromeRules, drop_header: bool
             continue
         if drop_header and not has_content and rules.header.fullmatch(key):
             continue
-        if rules.tail_heading.fullmatch(key.rstrip(":៖ ")):
+        # (most lines are longer than any tail heading: no rstrip, no regex call for them)
+        if (len(key) <= rules.tail_max or key[-1] in ":៖ ") and rules.tail_heading.fullmatch(key.rstrip(":៖ ")):
             if has_content:
                 break
             continue

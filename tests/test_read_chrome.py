@@ -1,6 +1,7 @@
 """Chrome rules per page: alternatives left out for lack of needles change no output."""
 
 import dataclasses
+import json
 import re
 import sys
 from re import _parser as sre_parser
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 
 from etl.chrome import (
     _EXTRA_CASES,
+    RULES_PATH,
     LineRule,
+    _max_width,
     _needles,
     _required_char,
     _required_literal,
@@ -23,7 +26,7 @@ from etl.chrome import (
 def _ungated():
     """The rules with every drop_line alternative tried on every page (as before needles)."""
     rules = load_rules()
-    return dataclasses.replace(rules, drop_line=LineRule(rules.drop_line.patterns, ()))
+    return dataclasses.replace(rules, drop_line=LineRule(rules.drop_line.patterns, ()), tail_max=sys.maxsize)
 
 
 def test_case_blind_letters_match_only_their_known_characters() -> None:
@@ -95,3 +98,15 @@ def test_inline_rules_are_skipped_without_their_character(pattern: str, char: st
 def test_every_inline_match_holds_its_character_and_literal(pattern: str, data) -> None:
     text = data.draw(st.from_regex(pattern, fullmatch=True))
     assert _required_char(pattern) in text and _required_literal(pattern) in text
+
+
+def test_max_width_bounds_every_match() -> None:
+    assert _max_width(["ab|c", "(?i:read more)"]) == 9
+    assert _max_width(["ab", r"\S+"]) == sys.maxsize
+
+
+@pytest.mark.parametrize("pattern", json.loads(RULES_PATH.read_text(encoding="utf-8"))["tail_heading"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_no_tail_heading_is_longer_than_tail_max(pattern: str, data) -> None:
+    assert len(data.draw(st.from_regex(pattern, fullmatch=True))) <= load_rules().tail_max
