@@ -90,3 +90,28 @@ def test_file_hash_same_object_and_fresh_bytes() -> None:
     assert file_hash(mutable) == hashlib.sha256(mutable).hexdigest()[:16]
     assert file_hash(b"other") == hashlib.sha256(b"other").hexdigest()[:16]
     assert file_hash(data) == expected
+
+
+def _loads_outcome(load, line: str) -> object:
+    try:
+        return ("value", load(line))
+    except (ValueError, RecursionError) as error:
+        return ("error", type(error), str(error))
+
+
+_JSON_VALUE = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _TEXT,
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+                           max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUE, st.sampled_from(["", " ", "\t", "x", "}", "{", ",", "\ufeff"]), st.booleans(), st.booleans())
+def test_json_line_is_json_loads(value: object, junk: str, before: bool, ascii_only: bool) -> None:
+    line = json.dumps(value, ensure_ascii=ascii_only)
+    for candidate in (line, junk + line if before else line + junk, line[:-1], line[1:]):
+        assert _loads_outcome(read_formats._json_line, candidate) == _loads_outcome(json.loads, candidate)
+
+
+def test_blank_jsonl_lines_are_skipped_as_before() -> None:
+    rows = read_formats.parse_jsonl('\n \t\n{"text": "ក"}\n\u3000\n{"text": " \\u2003 "}')
+    assert [(row.number, row.error) for row in rows] == [(3, None), (5, "missing or empty 'text'")]
