@@ -113,21 +113,31 @@ def _clean_name(ctx: Context, m: re.Match[str]) -> Person | None:
 
 
 @cache
-def _honorific_words() -> ahocorasick.Automaton:
-    """The words a person mention can open with (សម្តេច and the honorifics), for one C pass."""
+def _honorific_words() -> tuple[ahocorasick.Automaton, int]:
+    """The words a person mention can open with (សម្តេច and the honorifics), for one C pass, and
+    the length of the longest."""
     automaton = ahocorasick.Automaton()
-    for word in [nt("សម្តេច"), *(nt(h) for h in gazetteer.titles()["honorifics"])]:
+    words = [nt("សម្តេច"), *(nt(h) for h in gazetteer.titles()["honorifics"])]
+    for word in words:
         automaton.add_word(word, len(word))
     automaton.make_automaton()
-    return automaton
+    return automaton, max(map(len, words))
 
 
-def find_people(ctx: Context) -> list[Person]:
-    """Every honorific + name mention, in text order."""
+def find_people(ctx: Context, upto: int | None = None) -> list[Person]:
+    """Every honorific + name mention, in text order; with `upto`, at least those that start at or
+    before it. Which mentions start before a point does not depend on the text after it (only a
+    mention's own match reads on), so only the prefix that can hold their opening words is walked."""
+    limit = len(ctx.norm) if upto is None else min(upto, len(ctx.norm))
+    known = ctx.memo.get("people")
+    if known is not None and known[0] >= limit:
+        return known[1]
     person_rx = _patterns()[0]
     # the regex is only tried where an opening word starts: what a search from pos would find,
     # without the engine trying the long alternation at every letter in between
-    starts = sorted({end + 1 - size for end, size in _honorific_words().iter(ctx.norm)})
+    automaton, longest = _honorific_words()
+    found = automaton.iter(ctx.norm, 0, limit + longest)
+    starts = sorted({at for end, size in found if (at := end + 1 - size) <= limit})
     people, pos = [], 0
     for at in starts:
         if at < pos or (m := person_rx.match(ctx.norm, at)) is None:
@@ -138,6 +148,7 @@ def find_people(ctx: Context) -> list[Person]:
             pos = person.name_end
         else:
             pos = m.start() + 1
+    ctx.memo["people"] = (limit, people)
     return people
 
 
@@ -145,15 +156,16 @@ def _near_meeting(ctx: Context, a: int, b: int) -> bool:
     return bool(_MEETING.search(ctx.norm, max(0, a - MEETING_REACH), b + MEETING_REACH))
 
 
-def _after(ctx: Context, people: list[Person], end: int) -> Person | None:
+def _after(ctx: Context, end: int) -> Person | None:
     fill = _AFTER_FILL.match(ctx.norm, end)
     if fill and _PRAISE.match(ctx.norm, fill.end()):
         return None
     reach = (fill.end() if fill else end) + AFTER_REACH
-    return next((p for p in people if end <= p.start <= reach), None)
+    return next((p for p in find_people(ctx, reach) if end <= p.start <= reach), None)
 
 
-def _before(ctx: Context, people: list[Person], start: int) -> Person | None:
+def _before(ctx: Context, start: int) -> Person | None:
+    people = find_people(ctx, start)  # a name that ends by `start` starts before it
     prior = [p for p in people if start - BEFORE_REACH <= p.name_end <= start]
     while prior:
         person = prior.pop()
@@ -186,15 +198,13 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
 
 def extract_chair(ctx: Context) -> Chair | None:
     """The person who presided over or led the meeting, when the text says so."""
-    people: list[Person] | None = None  # found only once a cue is there: most articles have none
-    for cue in _cues(ctx.norm):
+    for cue in _cues(ctx.norm):  # people are found only once a cue is there (and up to it)
         if not _near_meeting(ctx, *cue.span()):
             continue
-        people = find_people(ctx) if people is None else people
         if cue.group("after"):
-            person = _after(ctx, people, cue.end())
+            person = _after(ctx, cue.end())
         else:
-            person = _before(ctx, people, cue.start())
+            person = _before(ctx, cue.start())
         if person and _non_state_office(ctx, person):
             return None  # presided by a party, association or company head: no public chair
         if person:
@@ -224,7 +234,7 @@ def _opener(ctx: Context) -> Chair | None:
     cue = _OPENED.search(ctx.norm, ctx.body_start, ctx.lead_end)
     if cue is None:
         return None
-    person = _before(ctx, find_people(ctx), cue.start())
+    person = _before(ctx, cue.start())
     if person is None or person.start < ctx.sentence_at(cue.start())[0]:
         return None
     if not _STATE_HONORIFIC.search(ctx.norm, person.start, person.name_start):

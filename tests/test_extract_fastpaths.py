@@ -144,6 +144,9 @@ def _check_people(norm: str) -> None:
         want += [person] if person else []
         pos = person.name_end if person else m.start() + 1
     assert extract_people.find_people(ctx) == want
+    for upto in range(0, len(norm) + 2, 3):  # a prefix walk finds the mentions up to its end
+        found = extract_people.find_people(Context(norm), upto)
+        assert [p for p in found if p.start <= upto] == [p for p in want if p.start <= upto]
     for name in {p.name for p in want}:
         ends = [m.end() for m in re.finditer(re.escape(name), ctx.norm)]
         assert ctx.mention_ends(name) == ends
