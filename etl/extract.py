@@ -171,7 +171,10 @@ def _prefilter() -> tuple[tuple[str, str], ...]:
 
 def _may_be_meeting(text: str) -> bool:
     """Cheap raw-text test: without any meeting word an article cannot score as a meeting."""
-    return any(guard in text and word in text for guard, word in _prefilter())
+    for guard, word in _prefilter():  # a plain loop: no generator per article
+        if guard in text and word in text:
+            return True
+    return False
 
 
 _CONTENT = re.compile(

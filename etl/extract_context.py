@@ -226,8 +226,12 @@ class VenueGuarded:
                 yield m
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        """The first match not preceded by a venue word."""
-        return next(self.finditer(text, pos, endpos), None)
+        """The first match not preceded by a venue word (finditer's first, without its generator)."""
+        venue = venue_before()
+        for m in self.raw_finditer(text, pos, endpos):
+            if not venue.search(text, max(0, m.start() - VENUE_WORD_MAX), m.start()):
+                return m
+        return None
 
     def findall(self, text: str) -> list[str]:
         """All matched strings (the pattern has no groups)."""
