@@ -7,6 +7,7 @@ character, because evidence offsets index the cleaned text; only blank-line runs
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -273,11 +274,20 @@ def _article(lines: list[tuple[str, str]], rules: ChromeRules, drop_header: bool
 def first_line_title(text: str, rules: ChromeRules | None = None) -> str | None:
     """The headline: the first non-blank line that is not a dateline, without markdown "#", shortened."""
     rules = rules or load_rules()
-    for line in text.split("\n"):
+    for line in _lines(text):
         title = trim(line).lstrip("#").strip(_PAD)
         if title and not rules.not_title.fullmatch(match_key(title)):
             return shorten(title)
     return None
+
+
+def _lines(text: str) -> Iterator[str]:
+    """text.split("\\n") one line at a time (the headline is nearly always the first line)."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 def shorten(title: str, limit: int = TITLE_MAX_CHARS) -> str:

@@ -14,6 +14,7 @@ from etl.chrome import (
     _EXTRA_CASES,
     RULES_PATH,
     LineRule,
+    _lines,
     _max_width,
     _needles,
     _required_char,
@@ -110,3 +111,9 @@ def test_max_width_bounds_every_match() -> None:
 @given(data=st.data())
 def test_no_tail_heading_is_longer_than_tail_max(pattern: str, data) -> None:
     assert len(data.draw(st.from_regex(pattern, fullmatch=True))) <= load_rules().tail_max
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", "\n", "x", "ក"]), max_size=12).map("".join))
+def test_lines_are_split_lines(text: str) -> None:
+    assert list(_lines(text)) == text.split("\n")
