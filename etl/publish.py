@@ -58,17 +58,21 @@ def locked(db_path: Path, timeout: float = 600.0) -> Iterator[None]:
 
 
 def remove_leftovers(db_path: Path) -> list[Path]:
-    """Delete temp files (and their WAL) left by killed ingests; call while holding the lock."""
+    """Delete temp files (their WAL, DuckDB's spill folder) left by killed ingests; call while holding the lock."""
     leftovers = sorted(db_path.parent.glob(f"{db_path.name}.tmp-*"))
     for path in leftovers:
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     return leftovers
 
 
 def remove_temp(tmp: Path) -> None:
-    """Delete a temp warehouse and its write-ahead log."""
+    """Delete a temp warehouse, its write-ahead log and DuckDB's spill folder."""
     for path in (tmp, tmp.with_name(tmp.name + ".wal")):
         path.unlink(missing_ok=True)
+    shutil.rmtree(tmp.with_name(tmp.name + ".tmp"), ignore_errors=True)
 
 
 def copy_current(db_path: Path, tmp: Path) -> bool:

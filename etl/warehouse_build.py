@@ -48,6 +48,7 @@ UNITS_PER_WORKER = 8  # aim for this many units per worker, so the last ones fin
 GROUP_FILES = 64  # at most this many small files per unit
 IN_FLIGHT = 3  # units queued per worker: workers keep extracting while the parent inserts
 INLINE_BYTES = 256_000  # less input than this is extracted in-process (no pool start-up cost)
+LOAD_MEMORY = "1GB"  # DuckDB's memory limit while loading (the rebuild gets the default back)
 TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
 
 
@@ -197,8 +198,10 @@ class Build:
             same_schema = self.meta.get("schema_hash") == self.schema
             copied = same_schema and copy_current(self.db_path, self.tmp)
             # One DuckDB thread while the workers extract: batch inserts are small, and extra
-            # threads only take CPU from the workers (the rebuild gets every core back).
-            self.con = duckdb.connect(str(self.tmp), config={"threads": 1})
+            # threads only take CPU from the workers (the rebuild gets every core back). A memory
+            # limit makes DuckDB write finished row groups while loading instead of holding them
+            # to the final commit (same work, done while the workers still run; bounded memory).
+            self.con = duckdb.connect(str(self.tmp), config={"threads": 1, "memory_limit": LOAD_MEMORY})
             if not copied:
                 save_schema(self.con)
                 if self.db_path.is_file():
@@ -225,6 +228,7 @@ class Build:
         """Regroup meetings, rebuild their rows, apply corrections, record the run (in the load's transaction)."""
         con = self._open()
         con.execute("RESET threads")
+        con.execute("RESET memory_limit")
         con.execute("CREATE OR REPLACE TEMP TABLE old_meetings AS"
                     " SELECT meeting_id, md5(CAST(f AS VARCHAR)) AS sig, n_sources FROM meetings_flat f")
         save_dims(con, gazetteer.dim_ministries(), gazetteer.dim_provinces(), gazetteer.dim_partners())

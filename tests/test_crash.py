@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from etl.ingest import ingest_paths
+from etl.publish import remove_leftovers
 
 ROOT = Path(__file__).resolve().parent.parent
 NO_CORRECTIONS = ROOT / "tests" / "no-such-corrections.csv"
@@ -81,3 +82,16 @@ def test_sigkill_keeps_previous_warehouse_and_rerun_completes(tmp_path, seeds_di
     ingest_paths([inputs], fresh, NO_CORRECTIONS, progress=False, workers=1)
     for table in ("documents", "meetings", "meeting_sources"):
         assert len(contents(db)[table]) == len(contents(fresh)[table])
+
+
+def test_leftovers_of_a_killed_ingest_are_removed_with_duckdbs_spill_folder(tmp_path):
+    db = tmp_path / "w.duckdb"
+    spill = tmp_path / "w.duckdb.tmp-999.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_storage.tmp").write_bytes(b"x")
+    for name in ("w.duckdb.tmp-999", "w.duckdb.tmp-999.wal"):
+        (tmp_path / name).write_bytes(b"x")
+    db.write_bytes(b"published")
+    assert [p.name for p in remove_leftovers(db)] == ["w.duckdb.tmp-999", "w.duckdb.tmp-999.tmp",
+                                                      "w.duckdb.tmp-999.wal"]
+    assert [p.name for p in tmp_path.iterdir()] == ["w.duckdb"]
