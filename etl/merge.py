@@ -127,3 +127,37 @@ def save_meetings(con: duckdb.DuckDBPyConnection) -> None:
         if statement.strip():
             con.execute(statement)
     con.execute(_conflicts_sql())
+    check_unique(con)
+
+
+# Each meeting table's row key: the merge makes them unique, and this check (not a primary key, whose
+# index cost a third of the rebuild) stops the publish if a change to the merge ever breaks that.
+ROW_KEYS = {"meetings": "meeting_id", "meeting_ministries": "meeting_id, ministry",
+            "meeting_partners": "meeting_id, partner", "meeting_sources": "meeting_id, doc_id",
+            "meeting_conflicts": "meeting_id, field"}
+
+
+def check_unique(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise RuntimeError when a meeting table holds two rows with the same key."""
+    for table, key in ROW_KEYS.items():
+        repeated = con.execute(f"SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchone()  # noqa: S608
+        if repeated:
+            raise RuntimeError(f"merge made two {table} rows for {repeated}: the warehouse was not changed")
+
+
+def count_changes(con: duckdb.DuckDBPyConnection, summary) -> None:
+    """added / updated / merged by comparing the rebuilt meetings with the snapshot taken before."""
+    if con.execute("SELECT count(*) FROM old_meetings").fetchone()[0] == 0:  # first build: all new
+        total, folded = con.execute("SELECT count(*), coalesce(sum(n_sources - 1), 0) FROM meetings").fetchone()
+        summary.meetings_added = summary.meetings_total = total
+        summary.meetings_updated, summary.meetings_merged = 0, max(0, int(folded))
+        return
+    added, updated, total, folded_new, folded_old = con.execute("""
+        SELECT (SELECT count(*) FROM meetings WHERE meeting_id NOT IN (SELECT meeting_id FROM old_meetings)),
+               (SELECT count(*) FROM meetings_flat f JOIN old_meetings o USING (meeting_id)
+                 WHERE md5(CAST(f AS VARCHAR)) <> o.sig),
+               (SELECT count(*) FROM meetings),
+               (SELECT coalesce(sum(n_sources - 1), 0) FROM meetings),
+               (SELECT coalesce(sum(n_sources - 1), 0) FROM old_meetings)""").fetchone()
+    summary.meetings_added, summary.meetings_updated, summary.meetings_total = added, updated, total
+    summary.meetings_merged = max(0, int(folded_new) - int(folded_old))

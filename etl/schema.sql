@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS documents (
 
 -- One row per meeting. Several documents about the same meeting are merged into one row.
 CREATE TABLE IF NOT EXISTS meetings (
-    meeting_id          VARCHAR PRIMARY KEY,  -- stable: derived from the first document that reported it
+    meeting_id          VARCHAR NOT NULL,     -- stable: derived from the first document that reported it; unique
     title               VARCHAR,
     meeting_date        DATE,
     date_year_inferred  BOOLEAN NOT NULL DEFAULT FALSE,
@@ -46,21 +46,18 @@ CREATE TABLE IF NOT EXISTS meetings (
 CREATE TABLE IF NOT EXISTS meeting_ministries (
     meeting_id  VARCHAR NOT NULL,
     ministry    VARCHAR NOT NULL,             -- official English name (see ministries)
-    is_lead     BOOLEAN NOT NULL,
-    PRIMARY KEY (meeting_id, ministry)
+    is_lead     BOOLEAN NOT NULL              -- one row per (meeting_id, ministry)
 );
 
 CREATE TABLE IF NOT EXISTS meeting_partners (
     meeting_id    VARCHAR NOT NULL,
     partner       VARCHAR NOT NULL,           -- canonical short name (see partners)
-    partner_kind  VARCHAR NOT NULL,           -- 'un_agency' | 'donor' | 'ngo' | 'generic' | 'country' | 'bloc' | 'other'
-    PRIMARY KEY (meeting_id, partner)
+    partner_kind  VARCHAR NOT NULL            -- 'un_agency' | ... | 'other'; one row per (meeting_id, partner)
 );
 
 CREATE TABLE IF NOT EXISTS meeting_sources (
     meeting_id  VARCHAR NOT NULL,
-    doc_id      VARCHAR NOT NULL,
-    PRIMARY KEY (meeting_id, doc_id)
+    doc_id      VARCHAR NOT NULL              -- one row per meeting document
 );
 
 -- Where each extracted field came from: offsets into documents.text.
@@ -133,8 +130,7 @@ CREATE TABLE IF NOT EXISTS dim_partners (
 CREATE TABLE IF NOT EXISTS meeting_conflicts (
     meeting_id  VARCHAR NOT NULL,
     field       VARCHAR NOT NULL,             -- meeting_date | province | lead_ministry | organizer | chair
-    values_seen VARCHAR[] NOT NULL,           -- the distinct values the sources give
-    PRIMARY KEY (meeting_id, field)
+    values_seen VARCHAR[] NOT NULL            -- the distinct values the sources give; one row per (meeting_id, field)
 );
 
 -- The extractor's record for every document, as extracted (before dedup and corrections).

@@ -38,7 +38,7 @@ from etl.load import (
     save_migrated,
     save_schema,
 )
-from etl.merge import save_meetings
+from etl.merge import count_changes, save_meetings
 from etl.publish import copy_current, publish, temp_path
 from etl.read import MAX_FILE_BYTES, iter_input_files
 
@@ -237,7 +237,7 @@ class Build:
         summary.corrections_applied = apply_corrections(con, corrections)
         save_aggregates(con)  # read-side tables from the corrected meetings (etl/aggregates.py)
         save_meta(con, self._wanted_meta() | {"built_at": datetime.now().isoformat(timespec="seconds")})
-        _count_meetings(con, summary)
+        count_changes(con, summary)
         _save_run(con, self.run_id, self.started, paths, summary)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
@@ -273,19 +273,6 @@ def _whole(entry: tuple[str, str, str | None, int], parts: list[FileResult]) -> 
     if len({(p.file_row["file_hash"], p.file_row["size"], p.file_row["mtime_ns"]) for p in parts}) > 1:
         return process_file((key, given, known, 0, 1))
     return combine(parts)
-
-
-def _count_meetings(con: duckdb.DuckDBPyConnection, summary) -> None:
-    """added / updated / merged by comparing the rebuilt meetings with the snapshot taken before."""
-    added, updated, total, folded_new, folded_old = con.execute("""
-        SELECT (SELECT count(*) FROM meetings WHERE meeting_id NOT IN (SELECT meeting_id FROM old_meetings)),
-               (SELECT count(*) FROM meetings_flat f JOIN old_meetings o USING (meeting_id)
-                 WHERE md5(CAST(f AS VARCHAR)) <> o.sig),
-               (SELECT count(*) FROM meetings),
-               (SELECT coalesce(sum(n_sources - 1), 0) FROM meetings),
-               (SELECT coalesce(sum(n_sources - 1), 0) FROM old_meetings)""").fetchone()
-    summary.meetings_added, summary.meetings_updated, summary.meetings_total = added, updated, total
-    summary.meetings_merged = max(0, int(folded_new) - int(folded_old))
 
 
 def _save_run(con, run_id: int, started: datetime, paths: list[str], summary) -> None:

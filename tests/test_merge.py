@@ -99,3 +99,22 @@ def test_meetings_equal_the_plain_python_rule(found):
     assert con.execute("SELECT * FROM meeting_conflicts ORDER BY 1, 2").fetchall() == sorted(conflicts)
     partners = sorted({(g, p, "other") for g, recs in groups.items() for r in recs for p in r["partners"]})
     assert con.execute("SELECT * FROM meeting_partners ORDER BY 1, 2").fetchall() == partners
+
+
+def test_repeated_row_keys_stop_the_build():
+    """The meeting tables carry no primary keys (their indexes cost a third of the rebuild): check_unique
+    is what refuses a merge that made two rows with one key."""
+    import pytest
+
+    from etl.merge import ROW_KEYS, check_unique
+
+    con = duckdb.connect()
+    save_schema(con)
+    check_unique(con)  # empty tables are fine
+    con.execute("INSERT INTO meeting_sources VALUES ('m1', 'd1'), ('m1', 'd2'), ('m2', 'd1')")
+    check_unique(con)
+    con.execute("INSERT INTO meeting_sources VALUES ('m1', 'd2')")
+    with pytest.raises(RuntimeError, match="two meeting_sources rows for \\('m1', 'd2'\\)"):
+        check_unique(con)
+    assert set(ROW_KEYS) == {"meetings", "meeting_ministries", "meeting_partners", "meeting_sources",
+                             "meeting_conflicts"}
