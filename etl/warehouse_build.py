@@ -42,13 +42,15 @@ from etl.merge import count_changes, save_meetings
 from etl.publish import copy_current, publish, temp_path
 from etl.read import MAX_FILE_BYTES, iter_input_files
 
-BATCH_DOCS = 10_000  # documents per insert transaction
+BATCH_DOCS = 10_000  # documents per insert
+COMMIT_DOCS = 100_000  # documents per load transaction (one open transaction held every row in memory)
 UNIT_BYTES = (256_000, 8_000_000)  # bounds of a work unit's input bytes (about 100 to 3,000 articles)
 UNITS_PER_WORKER = 8  # aim for this many units per worker, so the last ones finish close together
 GROUP_FILES = 64  # at most this many small files per unit
 IN_FLIGHT = 3  # units queued per worker: workers keep extracting while the parent inserts
 INLINE_BYTES = 256_000  # less input than this is extracted in-process (no pool start-up cost)
-LOAD_MEMORY = "1GB"  # DuckDB's memory limit while loading (the rebuild gets the default back)
+LOAD_MEMORY = "1GB"  # DuckDB's memory limit while loading
+REBUILD_MEMORY = "3GB"  # and while rebuilding (DuckDB's default, 80% of RAM, let a 1M rebuild reach 10 GB)
 TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
 
 
@@ -74,6 +76,7 @@ class Build:
         self.tmp = temp_path(db_path)
         self.con: duckdb.DuckDBPyConnection | None = None
         self.batch = Batch()
+        self.uncommitted = 0  # documents loaded since the last commit
         self.known: set[str] | None = None  # doc_ids that may be stored in the temp warehouse
         self.index: dict = {}
         self.meta: dict = {}
@@ -190,6 +193,11 @@ class Build:
         if self.known is None:
             self.known = load_doc_ids(con)
         save_batch(con, self.batch, self.run_id, self.known, atomic=False)
+        self.uncommitted += self.batch.n_documents()
+        if self.uncommitted >= COMMIT_DOCS:  # the temp file is only published whole, so commits are safe
+            con.execute("COMMIT")
+            con.execute("BEGIN TRANSACTION")
+            self.uncommitted = 0
         self.batch = Batch()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -228,7 +236,7 @@ class Build:
         """Regroup meetings, rebuild their rows, apply corrections, record the run (in the load's transaction)."""
         con = self._open()
         con.execute("RESET threads")
-        con.execute("RESET memory_limit")
+        con.execute(f"SET memory_limit = '{REBUILD_MEMORY}'")
         con.execute("CREATE OR REPLACE TEMP TABLE old_meetings AS"
                     " SELECT meeting_id, md5(CAST(f AS VARCHAR)) AS sig, n_sources FROM meetings_flat f")
         save_dims(con, gazetteer.dim_ministries(), gazetteer.dim_provinces(), gazetteer.dim_partners())

@@ -248,6 +248,32 @@ def test_split_files_in_the_pool_load_the_same_warehouse(seeds, tmp_path, monkey
     assert rows_without_times(tmp_path / "two.duckdb") == rows_without_times(tmp_path / "one.duckdb")
 
 
+def test_commits_during_the_load_change_nothing(seeds, tmp_path, monkeypatch):
+    """The load commits every COMMIT_DOCS documents (one open transaction held all rows in memory:
+    10 GB at 1M articles); committing after every batch of one document loads the same warehouse."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    jsonl_export(inputs, texts)
+    shutil.copy(seeds / "000_3b02897027739fc9.txt", inputs)  # a repeat of a text in the export
+    ingest_paths([inputs], tmp_path / "one.duckdb", NO_CORRECTIONS, progress=False, workers=1)
+    commits = []
+    monkeypatch.setattr(warehouse_build, "BATCH_DOCS", 1)
+    monkeypatch.setattr(warehouse_build, "COMMIT_DOCS", 1)
+    monkeypatch.setattr(warehouse_build, "INLINE_BYTES", 0)
+    monkeypatch.setattr(warehouse_build, "UNIT_BYTES", (4000, 4000))  # several work units, so several batches
+    real_flush = warehouse_build.Build._flush
+
+    def counting_flush(self):
+        real_flush(self)
+        commits.append(self.uncommitted == 0)
+
+    monkeypatch.setattr(warehouse_build.Build, "_flush", counting_flush)
+    ingest_paths([inputs], tmp_path / "many.duckdb", NO_CORRECTIONS, progress=False, workers=2)
+    assert len(commits) >= 3 and all(commits)
+    assert rows_without_times(tmp_path / "many.duckdb") == rows_without_times(tmp_path / "one.duckdb")
+
+
 def rows_without_times(db: Path) -> dict[str, list[str]]:
     tables = ("documents", "doc_records", "evidence", "meetings", "meeting_ministries",
               "meeting_partners", "meeting_sources", "source_files")
