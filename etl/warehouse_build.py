@@ -54,7 +54,6 @@ REBUILD_MEMORY = "3GB"  # and while rebuilding (DuckDB's default, 80% of RAM, le
 TOUCH_PUBLISH_MIN = 1000  # re-stamp the index when this many files changed mtime but not content
 
 
-
 @contextmanager
 def hidden_main() -> Iterator[None]:
     """Start pool workers without the caller's __main__ script: each new worker imports that file, and
@@ -65,6 +64,7 @@ def hidden_main() -> Iterator[None]:
         yield
     finally:
         sys.modules["__main__"] = script_main
+
 
 class Build:
     """State of one ingest run; `run` fills an IngestSummary and publishes when something changed."""
